@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "./paths.ts";
+
+/** A container image deployed by base/ through the overlays. */
+export const ImagePin = z.strictObject({
+  image: z.string().regex(/^[a-z0-9.\-/]+$/, "an image name without tag"),
+  tag: z.string().regex(/^v?\d+\.\d+\.\d+$/, "a release tag such as v1.2.3"),
+});
+export type ImagePin = z.infer<typeof ImagePin>;
+
+/** A tool the tasks run, built from a Go module at a pinned version. */
+export const ToolPin = z.strictObject({
+  module: z.string(),
+  version: z.string().regex(/^v\d+\.\d+\.\d+$/),
+  /** The version the binary reports (`--version`), and the image's tag without `v`. */
+  appVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
+  /** The key in `images` of the same program running in the cluster, if any. */
+  image: z.string().optional(),
+  /** A committed tools module (go.mod/go.sum), for modules whose go.mod has replace/exclude. */
+  gomod: z.string().optional(),
+  /** Binary name → package path inside the module ("" for the module root). */
+  binaries: z.record(z.string(), z.string()),
+});
+export type ToolPin = z.infer<typeof ToolPin>;
+
+export const Versions = z.strictObject({
+  $comment: z.string().optional(),
+  deno: z.string(),
+  images: z.record(z.string(), ImagePin),
+  tools: z.record(z.string(), ToolPin),
+});
+export type Versions = z.infer<typeof Versions>;
+
+export const VERSIONS_FILE = join(ROOT, "versions.json");
+
+export function parseVersions(text: string): Versions {
+  return Versions.parse(JSON.parse(text));
+}
+
+let cached: Versions | undefined;
+/** The repository's versions.json, parsed once. */
+export function loadVersions(): Versions {
+  cached ??= parseVersions(readFileSync(VERSIONS_FILE, "utf8"));
+  return cached;
+}
+
+/** `quay.io/prometheus/prometheus:v3.16.0` for a key of `images`. */
+export function imageRef(versions: Versions, key: string): string {
+  const pin = versions.images[key];
+  if (!pin) throw new Error(`versions.json has no image "${key}"`);
+  return `${pin.image}:${pin.tag}`;
+}
