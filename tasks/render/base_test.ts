@@ -1,0 +1,480 @@
+/**
+ * base/ rendered by the pinned kustomize: the names the other parts rely on exist, every pod
+ * is locked down, and the values that must agree across components do.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parse, parseAllDocuments } from "yaml";
+import { BASE_DIR, CLUSTERS_DIR } from "../model/paths.ts";
+import { THANOS_READ_PATHS } from "../model/thanos_read_paths.ts";
+import { loadVersions } from "../model/versions.ts";
+import { findObjects, type K8sObject, kustomizeBuild, resourceId } from "./kustomize.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+let rendered: Promise<K8sObject[]> | undefined;
+function baseObjects(): Promise<K8sObject[]> {
+  rendered ??= kustomizeBuild(BASE_DIR).then((r) => r.objects);
+  return rendered;
+}
+
+function one(objects: readonly K8sObject[], kind: string, name: string): K8sObject {
+  const found = findObjects(objects, kind, name);
+  assert.equal(found.length, 1, `expected one ${kind}/${name}, found ${found.length}`);
+  return found[0] as K8sObject;
+}
+
+/** The labels the operator puts on the pods of a Prometheus CR (plus spec.podMetadata). */
+function prometheusPodLabels(p: K8sObject): Record<string, string> {
+  return {
+    ...(p.spec?.podMetadata?.labels ?? {}),
+    "app.kubernetes.io/name": "prometheus",
+    "app.kubernetes.io/instance": p.metadata.name,
+    "app.kubernetes.io/managed-by": "prometheus-operator",
+    "operator.prometheus.io/name": p.metadata.name,
+    "operator.prometheus.io/shard": "0",
+    prometheus: p.metadata.name,
+  };
+}
+
+function selects(matchLabels: Record<string, string>, labels: Record<string, string>): boolean {
+  const entries = Object.entries(matchLabels);
+  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
+}
+
+const WORKLOADS = new Set(["Deployment", "DaemonSet", "StatefulSet"]);
+
+/** Host access a pod spec asks for: hostNetwork, hostPID, hostIPC, hostPath volumes. */
+function hostAccess(pod: Json): string[] {
+  const out: string[] = [];
+  for (const f of ["hostNetwork", "hostPID", "hostIPC"]) if (pod[f] === true) out.push(f);
+  for (const v of pod.volumes ?? []) if (v.hostPath) out.push(`hostPath ${v.hostPath.path}`);
+  return out;
+}
+
+/** What a workload's containers lack of the stack's pod security; [] when nothing. */
+function containerProblems(o: K8sObject): string[] {
+  const pod = o.spec.template.spec;
+  const id = resourceId(o);
+  const problems: string[] = [];
+  const podSc = pod.securityContext ?? {};
+  if (podSc.seccompProfile?.type !== "RuntimeDefault") {
+    problems.push(`${id}: seccompProfile is not RuntimeDefault`);
+  }
+  for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+    const where = `${id} container ${c.name}`;
+    const sc = { ...podSc, ...(c.securityContext ?? {}) };
+    if (sc.runAsNonRoot !== true) problems.push(`${where}: runAsNonRoot is not true`);
+    if (sc.runAsUser === 0) problems.push(`${where}: runs as uid 0`);
+    if (c.securityContext?.readOnlyRootFilesystem !== true) {
+      problems.push(`${where}: root filesystem is writable`);
+    }
+    if (c.securityContext?.allowPrivilegeEscalation !== false) {
+      problems.push(`${where}: privilege escalation is allowed`);
+    }
+    if (c.securityContext?.privileged === true) problems.push(`${where}: privileged`);
+    const drop: string[] = c.securityContext?.capabilities?.drop ?? [];
+    if (!drop.includes("ALL")) problems.push(`${where}: capabilities are not all dropped`);
+    if ((c.securityContext?.capabilities?.add ?? []).length > 0) {
+      problems.push(`${where}: adds capabilities`);
+    }
+    for (const kind of ["requests", "limits"]) {
+      for (const r of ["cpu", "memory"]) {
+        if (c.resources?.[kind]?.[r] === undefined) problems.push(`${where}: no ${r} ${kind}`);
+      }
+    }
+  }
+  return problems;
+}
+
+Deno.test("kustomizeBuild(base) renders every object the overlays, checks and docs rely on", async () => {
+  const objects = await baseObjects();
+  const expected = [
+    "Namespace/monitoring",
+    // prometheus-operator
+    "ServiceAccount/monitoring/prometheus-operator",
+    "ClusterRole/prometheus-operator",
+    "ClusterRoleBinding/prometheus-operator",
+    "Deployment/monitoring/prometheus-operator",
+    "Service/monitoring/prometheus-operator",
+    "ServiceMonitor/monitoring/prometheus-operator",
+    // prometheus
+    "ServiceAccount/monitoring/prometheus-k8s",
+    "ClusterRole/prometheus-k8s",
+    "ClusterRoleBinding/prometheus-k8s",
+    "Prometheus/monitoring/k8s",
+    "Service/monitoring/prometheus-k8s",
+    "Service/monitoring/thanos-sidecar",
+    "PodDisruptionBudget/monitoring/prometheus-k8s",
+    "ServiceMonitor/monitoring/prometheus-k8s",
+    "ServiceMonitor/monitoring/thanos-sidecar",
+    // thanos-query
+    "ServiceAccount/monitoring/thanos-query",
+    "Deployment/monitoring/thanos-query",
+    "Service/monitoring/thanos-query",
+    "PodDisruptionBudget/monitoring/thanos-query",
+    "ServiceMonitor/monitoring/thanos-query",
+    // alertmanager
+    "ServiceAccount/monitoring/alertmanager-main",
+    "Alertmanager/monitoring/main",
+    "Service/monitoring/alertmanager-main",
+    "PodDisruptionBudget/monitoring/alertmanager-main",
+    "ServiceMonitor/monitoring/alertmanager-main",
+    // grafana
+    "ServiceAccount/monitoring/grafana",
+    "Deployment/monitoring/grafana",
+    "Service/monitoring/grafana",
+    "ServiceMonitor/monitoring/grafana",
+    // exporters
+    "ServiceAccount/monitoring/node-exporter",
+    "DaemonSet/monitoring/node-exporter",
+    "Service/monitoring/node-exporter",
+    "ServiceMonitor/monitoring/node-exporter",
+    "ServiceAccount/monitoring/kube-state-metrics",
+    "ClusterRole/kube-state-metrics",
+    "ClusterRoleBinding/kube-state-metrics",
+    "Deployment/monitoring/kube-state-metrics",
+    "Service/monitoring/kube-state-metrics",
+    "ServiceMonitor/monitoring/kube-state-metrics",
+    // ingress and network policies
+    "Ingress/monitoring/monitoring",
+    "NetworkPolicy/monitoring/default-deny-ingress",
+    "NetworkPolicy/monitoring/prometheus-operator",
+    "NetworkPolicy/monitoring/prometheus-k8s",
+    "NetworkPolicy/monitoring/thanos-query",
+    "NetworkPolicy/monitoring/alertmanager-main",
+    "NetworkPolicy/monitoring/grafana",
+    "NetworkPolicy/monitoring/kube-state-metrics",
+  ];
+  const ids = new Set(objects.map(resourceId));
+  assert.deepEqual(expected.filter((id) => !ids.has(id)), []);
+  // Generated ConfigMaps carry a content hash, so they are found by prefix.
+  const configMaps = findObjects(objects, "ConfigMap").map((o) => o.metadata.name);
+  for (const prefix of ["grafana-config-", "grafana-datasources-", "grafana-dashboard-provider-"]) {
+    assert.equal(configMaps.filter((n) => n.startsWith(prefix)).length, 1, prefix);
+  }
+  // Namespaced objects all land in the stack's namespace.
+  const elsewhere = objects.filter((o) =>
+    o.metadata.namespace !== undefined && o.metadata.namespace !== "monitoring"
+  );
+  assert.deepEqual(elsewhere.map(resourceId), []);
+});
+
+Deno.test("kustomizeBuild(base) locks down every container, node-exporter's host access excepted", async () => {
+  const objects = await baseObjects();
+  const workloads = objects.filter((o) => WORKLOADS.has(o.kind));
+  assert.deepEqual(workloads.map(resourceId).sort(), [
+    "DaemonSet/monitoring/node-exporter",
+    "Deployment/monitoring/grafana",
+    "Deployment/monitoring/kube-state-metrics",
+    "Deployment/monitoring/prometheus-operator",
+    "Deployment/monitoring/thanos-query",
+  ]);
+  assert.deepEqual(workloads.flatMap(containerProblems), []);
+  const withHostAccess = workloads
+    .map((o) => [resourceId(o), hostAccess(o.spec.template.spec)] as const)
+    .filter(([, access]) => access.length > 0);
+  assert.deepEqual(withHostAccess, [[
+    "DaemonSet/monitoring/node-exporter",
+    ["hostNetwork", "hostPID", "hostPath /proc", "hostPath /sys", "hostPath /"],
+  ]]);
+  // The host's filesystems are only read.
+  const nodeExporter = one(objects, "DaemonSet", "node-exporter").spec.template.spec;
+  const mounts = nodeExporter.containers[0].volumeMounts as Json[];
+  assert.deepEqual(mounts.map((m) => [m.mountPath, m.readOnly]), [
+    ["/host/proc", true],
+    ["/host/sys", true],
+    ["/host/root", true],
+  ]);
+});
+
+Deno.test("kustomizeBuild(base) runs Prometheus and Alertmanager non-root with requests and limits", async () => {
+  const objects = await baseObjects();
+  for (const [kind, name] of [["Prometheus", "k8s"], ["Alertmanager", "main"]] as const) {
+    const spec = one(objects, kind, name).spec;
+    assert.deepEqual(
+      {
+        runAsNonRoot: spec.securityContext?.runAsNonRoot,
+        nonZeroUser: (spec.securityContext?.runAsUser ?? 0) > 0,
+        seccomp: spec.securityContext?.seccompProfile?.type,
+        requests: Object.keys(spec.resources?.requests ?? {}).sort(),
+        limits: Object.keys(spec.resources?.limits ?? {}).sort(),
+      },
+      {
+        runAsNonRoot: true,
+        nonZeroUser: true,
+        seccomp: "RuntimeDefault",
+        requests: ["cpu", "memory"],
+        limits: ["cpu", "memory"],
+      },
+      `${kind}/${name}`,
+    );
+  }
+  const thanos = one(objects, "Prometheus", "k8s").spec.thanos;
+  assert.deepEqual(Object.keys(thanos.resources.limits).sort(), ["cpu", "memory"]);
+});
+
+Deno.test("kustomizeBuild(base) makes Thanos Query deduplicate by the Prometheus replica label", async () => {
+  const objects = await baseObjects();
+  const prometheus = one(objects, "Prometheus", "k8s");
+  const args: string[] = one(objects, "Deployment", "thanos-query").spec.template.spec
+    .containers[0].args;
+  const replicaLabels = args
+    .filter((a) => a.startsWith("--query.replica-label="))
+    .map((a) => a.slice("--query.replica-label=".length));
+  assert.deepEqual(replicaLabels, ["prometheus_replica"]);
+  assert.equal(prometheus.spec.replicaExternalLabelName, "prometheus_replica");
+  assert.equal(prometheus.spec.replicas, 2);
+  assert.deepEqual(
+    args.filter((a) => a.startsWith("--endpoint=")),
+    ["--endpoint=dnssrv+_grpc._tcp.thanos-sidecar.monitoring.svc.cluster.local"],
+  );
+});
+
+Deno.test("kustomizeBuild(base) has the thanos-sidecar Service select the Prometheus pods' gRPC port", async () => {
+  const objects = await baseObjects();
+  const podLabels = prometheusPodLabels(one(objects, "Prometheus", "k8s"));
+  const sidecar = one(objects, "Service", "thanos-sidecar");
+  assert.equal(sidecar.spec.clusterIP, "None");
+  assert.ok(selects(sidecar.spec.selector, podLabels), JSON.stringify(sidecar.spec.selector));
+  assert.deepEqual(
+    sidecar.spec.ports.find((p: Json) => p.name === "grpc"),
+    { name: "grpc", port: 10901, targetPort: "grpc" },
+  );
+  // The PodDisruptionBudget and the Service of Prometheus cover the same pods.
+  const pdb = one(objects, "PodDisruptionBudget", "prometheus-k8s").spec;
+  assert.ok(selects(pdb.selector.matchLabels, podLabels));
+  assert.equal(pdb.maxUnavailable, 1);
+  assert.ok(selects(one(objects, "Service", "prometheus-k8s").spec.selector, podLabels));
+});
+
+Deno.test("kustomizeBuild(base) points Grafana's one datasource at the thanos-query Service", async () => {
+  const objects = await baseObjects();
+  const cm = findObjects(objects, "ConfigMap").find((o) =>
+    o.metadata.name.startsWith("grafana-datasources-")
+  );
+  assert.ok(cm);
+  const datasources: Json[] = parse(cm.data["datasources.yaml"]).datasources;
+  assert.equal(datasources.length, 1);
+  const ds = datasources[0];
+  assert.deepEqual([ds.uid, ds.type, ds.isDefault], ["thanos-query", "prometheus", true]);
+  const url = new URL(ds.url);
+  const service = one(objects, "Service", "thanos-query");
+  const http = service.spec.ports.find((p: Json) => p.name === "http");
+  // The short name: Grafana runs in the Service's namespace, whichever a cluster picks.
+  assert.equal(url.hostname, service.metadata.name);
+  assert.equal(service.metadata.namespace, cm.metadata.namespace);
+  assert.equal(Number(url.port), http.port);
+  assert.equal(http.port, 10902);
+  // The Deployment mounts this very ConfigMap as its datasource provisioning.
+  const volumes: Json[] = one(objects, "Deployment", "grafana").spec.template.spec.volumes;
+  assert.equal(
+    volumes.find((v) => v.name === "datasources")?.configMap?.name,
+    cm.metadata.name,
+  );
+});
+
+Deno.test("kustomizeBuild(base) projects every grafana_dashboard ConfigMap into Grafana", async () => {
+  const objects = await baseObjects();
+  const dashboards = findObjects(objects, "ConfigMap")
+    .filter((o) => o.metadata.labels?.grafana_dashboard === "1")
+    .map((o) => o.metadata.name)
+    .sort();
+  const volumes: Json[] = one(objects, "Deployment", "grafana").spec.template.spec.volumes;
+  const projected: string[] = volumes
+    .find((v) => v.name === "dashboards")
+    .projected.sources.map((s: Json) => s.configMap.name)
+    .sort();
+  assert.ok(dashboards.length > 0);
+  assert.deepEqual(projected, dashboards);
+});
+
+Deno.test("kustomizeBuild(base) exposes only THANOS_READ_PATHS of Thanos Query through the Ingress", async () => {
+  const objects = await baseObjects();
+  const rules: Json[] = one(objects, "Ingress", "monitoring").spec.rules;
+  assert.deepEqual(rules.map((r) => r.host), ["grafana.example.invalid", "thanos.example.invalid"]);
+  const backends = (rule: Json) =>
+    rule.http.paths.map((p: Json) => ({
+      path: p.path,
+      pathType: p.pathType,
+      service: `${p.backend.service.name}:${p.backend.service.port.name}`,
+    }));
+  assert.deepEqual(backends(rules[0]), [{
+    path: "/",
+    pathType: "Prefix",
+    service: "grafana:http",
+  }]);
+  assert.deepEqual(
+    backends(rules[1]),
+    THANOS_READ_PATHS.map((p) => ({ ...p, service: "thanos-query:http" })),
+  );
+});
+
+Deno.test("kustomizeBuild(base) labels every ServiceMonitor so the Prometheus selectors pick it up", async () => {
+  const objects = await baseObjects();
+  const spec = one(objects, "Prometheus", "k8s").spec;
+  const stack = { "monitoring.dev/stack": "platform" };
+  for (const s of ["serviceMonitor", "podMonitor", "rule"]) {
+    assert.deepEqual(spec[`${s}Selector`], { matchLabels: stack }, s);
+    assert.deepEqual(spec[`${s}NamespaceSelector`], {}, s);
+  }
+  const unlabelled = findObjects(objects, "ServiceMonitor")
+    .filter((o) => !selects(stack, o.metadata.labels ?? {}));
+  assert.deepEqual(unlabelled.map(resourceId), []);
+  // Each ServiceMonitor selects exactly one Service of base, and names ports it has.
+  const services = findObjects(objects, "Service");
+  const mismatches = findObjects(objects, "ServiceMonitor").flatMap((sm) => {
+    const matched = services.filter((s) =>
+      selects(sm.spec.selector.matchLabels, s.metadata.labels ?? {})
+    );
+    if (matched.length !== 1) return [`${sm.metadata.name}: selects ${matched.length} Services`];
+    const ports = new Set((matched[0]?.spec.ports ?? []).map((p: Json) => p.name));
+    return sm.spec.endpoints
+      .filter((e: Json) => !ports.has(e.port))
+      .map((e: Json) => `${sm.metadata.name}: no port ${e.port}`);
+  });
+  assert.deepEqual(mismatches, []);
+});
+
+Deno.test("kustomizeBuild(base) orders the operator's custom resources after the CRDs in Argo CD", async () => {
+  const objects = await baseObjects();
+  const crs = objects.filter((o) => o.apiVersion.startsWith("monitoring.coreos.com/"));
+  assert.ok(crs.length > 0);
+  const unordered = crs.filter((o) =>
+    o.metadata.annotations?.["argocd.argoproj.io/sync-wave"] !== "1" ||
+    o.metadata.annotations?.["argocd.argoproj.io/sync-options"] !==
+      "SkipDryRunOnMissingResource=true"
+  );
+  assert.deepEqual(unordered.map(resourceId), []);
+});
+
+Deno.test("kustomizeBuild(base) uses versions.json images without a tag, for the overlays to pin", async () => {
+  const objects = await baseObjects();
+  const pinned = new Set(Object.values(loadVersions().images).map((p) => p.image));
+  const images = objects
+    .filter((o) => WORKLOADS.has(o.kind))
+    .flatMap((o) => o.spec.template.spec.containers.map((c: Json) => c.image as string));
+  assert.deepEqual(images.filter((i) => !pinned.has(i)), []);
+  // The operator's config-reloader flag is patched per cluster; base names the bare image.
+  const operatorArgs: string[] = one(objects, "Deployment", "prometheus-operator").spec.template
+    .spec.containers[0].args;
+  assert.equal(
+    operatorArgs[0],
+    `--prometheus-config-reloader=${loadVersions().images["prometheus-config-reloader"]?.image}`,
+  );
+});
+
+Deno.test("kustomizeBuild() of base under another namespace moves every object and RBAC subject", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "base-namespace-" });
+  try {
+    await Deno.writeTextFile(
+      join(dir, "kustomization.yaml"),
+      `namespace: observability\nresources:\n  - ${relative(dir, BASE_DIR)}\n`,
+    );
+    const { objects } = await kustomizeBuild(dir);
+    const namespaces = new Set(
+      objects.filter((o) => o.metadata.namespace !== undefined).map((o) => o.metadata.namespace),
+    );
+    assert.deepEqual([...namespaces], ["observability"]);
+    assert.deepEqual(findObjects(objects, "Namespace").map((o) => o.metadata.name), [
+      "observability",
+    ]);
+    const subjects = findObjects(objects, "ClusterRoleBinding")
+      .flatMap((b) => b.subjects.map((s: Json) => `${s.namespace}/${s.name}`))
+      .sort();
+    assert.deepEqual(subjects, [
+      "observability/kube-state-metrics",
+      "observability/prometheus-k8s",
+      "observability/prometheus-operator",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+function readDocs(path: string): Json[] {
+  return parseAllDocuments(readFileSync(path, "utf8")).map((d) => d.toJS());
+}
+
+Deno.test("clusters/argocd and clusters/flux pin the operator's CRDs at versions.json's tag", () => {
+  const tag = loadVersions().images["prometheus-operator"]?.tag;
+  assert.equal(tag, "v0.89.0");
+  const [argo] = readDocs(join(CLUSTERS_DIR, "argocd", "crds.yaml"));
+  assert.deepEqual(argo.spec.template.spec.source, {
+    repoURL: "https://github.com/prometheus-operator/prometheus-operator.git",
+    targetRevision: tag,
+    path: "example/prometheus-operator-crd",
+  });
+  assert.equal(argo.spec.template.metadata.annotations["argocd.argoproj.io/sync-wave"], "-1");
+  assert.deepEqual(argo.spec.template.spec.syncPolicy.syncOptions, ["ServerSideApply=true"]);
+  const flux = readDocs(join(CLUSTERS_DIR, "flux", "sources.yaml"))
+    .find((d) => d.metadata.name === "prometheus-operator");
+  assert.deepEqual(flux.spec.ref, { tag });
+  const [crds] = readDocs(join(CLUSTERS_DIR, "flux", "crds.yaml"));
+  assert.equal(crds.spec.path, "./example/prometheus-operator-crd");
+  assert.equal(crds.spec.prune, false);
+});
+
+Deno.test("clusters/argocd makes one Application per non-Flux cluster file, on this repository", () => {
+  const [appset] = readDocs(join(CLUSTERS_DIR, "argocd", "applicationset.yaml"));
+  const [crds] = readDocs(join(CLUSTERS_DIR, "argocd", "crds.yaml"));
+  const [project] = readDocs(join(CLUSTERS_DIR, "argocd", "project.yaml"));
+  const repo = appset.spec.template.spec.source.repoURL;
+  for (const set of [appset, crds]) {
+    assert.equal(set.spec.goTemplate, true);
+    const [generator] = set.spec.generators;
+    assert.deepEqual(generator.git.files, [{ path: "clusters/*/cluster.yaml" }]);
+    assert.equal(generator.git.repoURL, repo);
+    assert.deepEqual(generator.selector.matchExpressions, [
+      { key: "spec.reconciler", operator: "NotIn", values: ["flux"] },
+    ]);
+    assert.equal(set.spec.template.spec.project, project.metadata.name);
+  }
+  assert.equal(appset.spec.template.spec.source.path, "overlays/{{ .metadata.name }}");
+  assert.deepEqual(appset.spec.template.spec.syncPolicy.automated, { prune: true, selfHeal: true });
+  assert.deepEqual(appset.spec.template.spec.syncPolicy.syncOptions, [
+    "CreateNamespace=true",
+    "ServerSideApply=true",
+  ]);
+  assert.ok(project.spec.sourceRepos.includes(repo));
+  const [fluxRepo] = readDocs(join(CLUSTERS_DIR, "flux", "sources.yaml"));
+  assert.equal(fluxRepo.spec.url, repo);
+});
+
+Deno.test("clusters/flux has a Kustomization after the CRDs for every Flux cluster", () => {
+  const fluxClusters = [...Deno.readDirSync(CLUSTERS_DIR)]
+    .filter((e) => e.isDirectory)
+    .map((e) => join(CLUSTERS_DIR, e.name, "cluster.yaml"))
+    .filter((path) => {
+      try {
+        return parse(readFileSync(path, "utf8"))?.spec?.reconciler === "flux";
+      } catch {
+        return false; // clusters/argocd and clusters/flux have no cluster.yaml
+      }
+    })
+    .map((path) => parse(readFileSync(path, "utf8")).metadata.name as string)
+    .sort();
+  assert.ok(fluxClusters.length > 0);
+  const files: string[] =
+    parse(readFileSync(join(CLUSTERS_DIR, "flux", "kustomization.yaml"), "utf8"))
+      .resources;
+  const kustomizations = files
+    .flatMap((f) => readDocs(join(CLUSTERS_DIR, "flux", f)))
+    .filter((d) => d.kind === "Kustomization" && d.metadata.name !== "monitoring-crds");
+  assert.deepEqual(
+    kustomizations.map((k) => ({
+      name: k.metadata.name,
+      path: k.spec.path,
+      dependsOn: k.spec.dependsOn,
+      source: k.spec.sourceRef.name,
+    })),
+    fluxClusters.map((name) => ({
+      name: `monitoring-${name}`,
+      path: `./overlays/${name}`,
+      dependsOn: [{ name: "monitoring-crds" }],
+      source: "monitoring",
+    })),
+  );
+});
