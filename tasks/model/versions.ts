@@ -16,6 +16,8 @@ export const ToolPin = z.strictObject({
   version: z.string().regex(/^v\d+\.\d+\.\d+$/),
   /** The version the binary reports (`--version`), and the image's tag without `v`. */
   appVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
+  /** The Go variable that holds the version string, set with `-ldflags -X` at build time. */
+  versionVar: z.string().optional(),
   /** The key in `images` of the same program running in the cluster, if any. */
   image: z.string().optional(),
   /** A committed tools module (go.mod/go.sum), for modules whose go.mod has replace/exclude. */

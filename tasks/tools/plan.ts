@@ -1,9 +1,6 @@
 import { join } from "node:path";
 import type { ToolPin, Versions } from "../model/versions.ts";
 
-/** Tools whose binaries report their version through prometheus/common's version package. */
-const PROMETHEUS_COMMON_VERSION = "github.com/prometheus/common/version.Version";
-
 /** One `go build`/`go install` step and how to check its result. */
 export interface BuildStep {
   tool: string;
@@ -30,12 +27,9 @@ function versionArgsFor(binary: string): string[] {
 }
 
 function ldflags(pin: ToolPin): string[] {
-  // Only the Prometheus family reads its version from prometheus/common; the others take it from
-  // the Go build info, which `go install M@V` fills in.
-  return pin.module.startsWith("github.com/prometheus/") ||
-      pin.module.startsWith("github.com/thanos-io/")
-    ? ["-ldflags", `-X ${PROMETHEUS_COMMON_VERSION}=${pin.appVersion}`]
-    : [];
+  // Without it the binary reports no version (or "development"); tools that read it from the Go
+  // build info, which `go install M@V` fills in, need nothing.
+  return pin.versionVar ? ["-ldflags", `-X ${pin.versionVar}=${pin.appVersion}`] : [];
 }
 
 /** The build steps for every pinned tool, in versions.json order. Pure. */

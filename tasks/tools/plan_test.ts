@@ -10,6 +10,7 @@ const versions: Versions = {
       module: "github.com/prometheus/prometheus",
       version: "v0.316.0",
       appVersion: "3.16.0",
+      versionVar: "github.com/prometheus/common/version.Version",
       image: "prometheus",
       gomod: "tasks/tools/gomod/prometheus",
       binaries: { prometheus: "cmd/prometheus", promtool: "cmd/promtool" },
