@@ -1,0 +1,516 @@
+/**
+ * The cluster model: one zod schema per file of a cluster folder (`cluster.yaml` and the three
+ * MetalK8s-style CSC files), the defaults merged under them, and the merged `Cluster` every task
+ * uses. The TypeScript types, the editors' JSON Schema and the reference documentation all come
+ * from these schemas.
+ */
+import { z } from "zod";
+import { RuleFileSchema } from "../rules/rule_group.ts";
+import { RuleParams } from "./rule_params.ts";
+
+/** Our own kind's apiVersion. */
+export const CLUSTER_API_VERSION = "monitoring.dev/v1alpha1";
+/** The CSC files' apiVersion, with or without its version suffix (MetalK8s accepts both). */
+export const CSC_API_VERSIONS = [
+  "addons.metalk8s.scality.com",
+  "addons.metalk8s.scality.com/v1alpha1",
+] as const;
+
+/**
+ * The external label that tells the replicas of one Prometheus apart. The Prometheus CR's
+ * `replicaExternalLabelName` and Thanos Query's `--query.replica-label` both come from here, so
+ * deduplication can never silently break on a renamed label.
+ */
+export const REPLICA_LABEL = "prometheus_replica";
+/** The external label every Prometheus carries, set to the cluster's name. */
+export const CLUSTER_LABEL = "cluster";
+
+/** The file names of a cluster folder, and which kind each holds. */
+export const CLUSTER_FILES = {
+  "cluster.yaml": "Cluster",
+  "prometheus.yaml": "PrometheusConfig",
+  "alertmanager.yaml": "AlertmanagerConfig",
+  "grafana.yaml": "GrafanaConfig",
+} as const;
+export type ClusterFileName = keyof typeof CLUSTER_FILES;
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+
+/** Marks a refinement's message as the expected value, so errors say "expected …, found …". */
+function expected(description: string) {
+  return { error: description, params: { expected: true } };
+}
+
+/** Prometheus durations: units largest first, as Prometheus' own parser insists. */
+const DURATION_RE = /^(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
+const DURATION_UNITS_MS: Record<string, number> = {
+  y: 365 * 24 * 3600_000,
+  w: 7 * 24 * 3600_000,
+  d: 24 * 3600_000,
+  h: 3600_000,
+  m: 60_000,
+  s: 1000,
+  ms: 1,
+};
+
+export const Duration = z
+  .string()
+  .regex(DURATION_RE, "a Prometheus duration such as 30s, 10d or 1h30m (units y w d h m s ms)")
+  .refine(
+    (s) => !DURATION_RE.test(s) || parseDuration(s) > 0,
+    expected("a duration longer than 0"),
+  );
+
+/** Milliseconds in a Prometheus duration (`1h30m` → 5400000); NaN when it is not one. */
+export function parseDuration(s: string): number {
+  if (!DURATION_RE.test(s)) return NaN;
+  let ms = 0;
+  for (const m of s.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) {
+    ms += Number(m[1]) * (DURATION_UNITS_MS[m[2] ?? ""] ?? NaN);
+  }
+  return ms;
+}
+
+/** Prometheus' `--storage.tsdb.retention.size` units; base 2, as Prometheus reads them. */
+const SIZE_RE = /^(0|[1-9]\d*(B|KB|MB|GB|TB|PB|EB))$/;
+const SIZE_UNITS: Record<string, number> = {
+  B: 1,
+  KB: 2 ** 10,
+  MB: 2 ** 20,
+  GB: 2 ** 30,
+  TB: 2 ** 40,
+  PB: 2 ** 50,
+  EB: 2 ** 60,
+};
+
+export const Size = z.string().regex(SIZE_RE, "0 (off) or a size such as 512MB or 40GB");
+
+/** Bytes in a Prometheus size (`40GB` → 40·2³⁰); NaN when it is not one. */
+export function parseSize(s: string): number {
+  const m = /^(\d+)([A-Z]*)$/.exec(s);
+  if (!m || !SIZE_RE.test(s)) return NaN;
+  return m[2] === "" ? Number(m[1]) : Number(m[1]) * (SIZE_UNITS[m[2] ?? ""] ?? NaN);
+}
+
+/** Kubernetes quantities as used for volume sizes. */
+const QUANTITY_RE = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const QUANTITY_UNITS: Record<string, number> = {
+  "": 1,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
+
+export const Quantity = z
+  .string()
+  .regex(QUANTITY_RE, "a Kubernetes quantity such as 50Gi or 500Mi")
+  .refine((s) => !QUANTITY_RE.test(s) || parseQuantity(s) > 0, expected("a size larger than 0"));
+
+/** Bytes in a Kubernetes quantity (`50Gi` → 50·2³⁰); NaN when it is not one. */
+export function parseQuantity(s: string): number {
+  const m = QUANTITY_RE.exec(s);
+  if (!m) return NaN;
+  return Number(m[1]) * (QUANTITY_UNITS[m[3] ?? ""] ?? NaN);
+}
+
+const DNS_LABEL = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a DNS label (lower case letters, digits and -)")
+  .max(63);
+const DNS_NAME = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    "a DNS name (lower case letters, digits, - and .)",
+  )
+  .max(253);
+const LABEL_NAME = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name such as region")
+  .refine((s) => !s.startsWith("__"), expected("a label name not starting with __ (reserved)"));
+const Labels = z.record(LABEL_NAME, z.string());
+
+// ---------------------------------------------------------------------------------------------
+// cluster.yaml
+
+const Volume = (size: string, what: string) =>
+  z.strictObject({
+    size: Quantity.default(size).describe(`Size of each ${what} volume (default ${size}).`),
+    storageClassName: z.string().min(1).optional().describe(
+      "StorageClass of the volumes; absent = the cluster's default StorageClass.",
+    ),
+  });
+
+export const ClusterSpec = z.strictObject({
+  reconciler: z.enum(["argocd", "flux", "none"]).default("argocd").describe(
+    "What applies overlays/<name> to the cluster: argocd (the ApplicationSet in clusters/argocd), " +
+      "flux (clusters/flux), or none (not deployed from git, e.g. the local stack).",
+  ),
+  destination: z.strictObject({
+    server: z.url({
+      protocol: /^https$/,
+      error: "an https URL such as https://kubernetes.default.svc",
+    }).default("https://kubernetes.default.svc").describe(
+      "API server URL of the cluster, as Argo CD knows it.",
+    ),
+    namespace: DNS_LABEL.default("monitoring").describe("Namespace of the stack."),
+  }).prefault({}).describe("Where the stack is deployed."),
+  ingress: z.strictObject({
+    className: z.string().min(1).describe("IngressClass, e.g. nginx."),
+    grafanaHost: DNS_NAME.describe("Host name of Grafana."),
+    thanosHost: DNS_NAME.describe("Host name of Thanos Query's read API."),
+    tlsSecretName: DNS_NAME.optional().describe(
+      "Secret (type kubernetes.io/tls) with the certificate of both hosts; absent = plain HTTP.",
+    ),
+  }).optional().describe("Ingress for Grafana and Thanos Query; absent = no Ingress."),
+  externalLabels: Labels.default({})
+    .superRefine((labels, ctx) => {
+      for (const reserved of [CLUSTER_LABEL, REPLICA_LABEL]) {
+        if (reserved in labels) {
+          ctx.addIssue({
+            code: "custom",
+            path: [reserved],
+            message: reserved === CLUSTER_LABEL
+              ? "`cluster` is always set to metadata.name; remove it"
+              : `\`${REPLICA_LABEL}\` is set by the operator on each replica; remove it`,
+          });
+        }
+      }
+    })
+    .describe("External labels of every Prometheus; `cluster: <name>` is always added."),
+  scrapeInterval: Duration.default("30s").describe("Default scrape interval (default 30s)."),
+  evaluationInterval: Duration.default("30s").describe(
+    "Rule evaluation interval (default 30s).",
+  ),
+  storage: z.strictObject({
+    prometheus: Volume("50Gi", "Prometheus").prefault({}),
+    alertmanager: Volume("1Gi", "Alertmanager").prefault({}),
+  }).prefault({}).describe("Persistent volumes, one per replica."),
+  thanosQuery: z.strictObject({
+    replicas: z.int().min(1).max(10).default(2).describe("Thanos Query replicas (default 2)."),
+  }).prefault({}),
+});
+export type ClusterSpec = z.infer<typeof ClusterSpec>;
+
+export const ClusterFile = z.strictObject({
+  apiVersion: z.literal(CLUSTER_API_VERSION),
+  kind: z.literal("Cluster"),
+  metadata: z.strictObject({
+    name: DNS_LABEL.describe("The cluster's name; equals its folder's name."),
+  }),
+  spec: ClusterSpec.prefault({}),
+}).describe("clusters/<name>/cluster.yaml: where and how this cluster is deployed.");
+export type ClusterFile = z.infer<typeof ClusterFile>;
+
+// ---------------------------------------------------------------------------------------------
+// PrometheusConfig
+
+const CscApiVersion = z.enum(CSC_API_VERSIONS);
+
+/** Extra rules are Prometheus rule groups, checked by the same schema as the default rules. */
+export type { Rule, RuleGroup } from "../rules/rule_group.ts";
+
+/** What a single Prometheus loses; said whenever one replica is asked for. */
+export const SINGLE_PROMETHEUS_LOSS =
+  "with one Prometheus replica there is no HA pair: while it restarts (upgrade, node drain, " +
+  "crash) nothing is scraped, no alert is evaluated, and Thanos Query has no second replica " +
+  "to fill the gap, so the history keeps a blank; set spec.deployment.highAvailability: false " +
+  "to accept this";
+
+export const PrometheusSpec = z.strictObject({
+  deployment: z.strictObject({
+    replicas: z.int().min(1).max(10).default(2).describe(
+      "Prometheus replicas, each scraping every target (default 2, an HA pair).",
+    ),
+    highAvailability: z.boolean().default(true).describe(
+      "false accepts a single replica and the blanks it leaves in the history.",
+    ),
+  }).superRefine((d, ctx) => {
+    if (d.replicas === 1 && d.highAvailability) {
+      ctx.addIssue({ code: "custom", path: ["replicas"], message: SINGLE_PROMETHEUS_LOSS });
+    }
+  }).prefault({}),
+  config: z.strictObject({
+    retention_time: Duration.default("10d").describe("How long samples are kept (default 10d)."),
+    retention_size: Size.default("0").describe(
+      "Most bytes of blocks kept per replica; 0 = no limit. Must fit the Prometheus volume.",
+    ),
+    enable_admin_api: z.boolean().default(false).describe(
+      "Enables the TSDB admin API (needed for snapshots only).",
+    ),
+  }).prefault({}),
+  rules: RuleParams.prefault({}).describe(
+    "Parameters of the default alerts: <group>.<alert>.<severity>.<parameter>.",
+  ),
+  extraRules: z.strictObject({
+    groups: RuleFileSchema.shape.groups.default([]).describe(
+      "Prometheus rule groups added to this cluster (rule-group format).",
+    ),
+  }).prefault({}),
+});
+export type PrometheusSpec = z.infer<typeof PrometheusSpec>;
+
+export const PrometheusConfigFile = z.strictObject({
+  apiVersion: CscApiVersion,
+  kind: z.literal("PrometheusConfig"),
+  spec: PrometheusSpec.prefault({}),
+}).describe("clusters/<name>/prometheus.yaml: the MetalK8s PrometheusConfig CSC.");
+export type PrometheusConfigFile = z.infer<typeof PrometheusConfigFile>;
+
+// ---------------------------------------------------------------------------------------------
+// AlertmanagerConfig
+
+const Loose = z.record(z.string(), z.unknown());
+
+/** An Alertmanager configuration's top level; below it, Alertmanager's own checks apply. */
+export const AlertmanagerConfigDoc = z.strictObject({
+  global: Loose.optional(),
+  route: Loose.optional(),
+  receivers: z.array(Loose).optional(),
+  inhibit_rules: z.array(Loose).optional(),
+  templates: z.array(z.string()).optional(),
+  time_intervals: z.array(Loose).optional(),
+  mute_time_intervals: z.array(Loose).optional(),
+});
+export type AlertmanagerConfigDoc = z.infer<typeof AlertmanagerConfigDoc>;
+
+export const AlertmanagerSpec = z.strictObject({
+  deployment: z.strictObject({
+    replicas: z.int().min(1).max(10).default(3).describe(
+      "Alertmanager replicas, gossiping as one cluster (default 3).",
+    ),
+  }).prefault({}),
+  notification: z.strictObject({
+    config: AlertmanagerConfigDoc.default({}).describe(
+      "Alertmanager configuration merged over the defaults (maps recursively, lists appended). " +
+        "Credentials only through *_file fields under /etc/alertmanager/secrets/.",
+    ),
+  }).prefault({}),
+});
+export type AlertmanagerSpec = z.infer<typeof AlertmanagerSpec>;
+
+export const AlertmanagerConfigFile = z.strictObject({
+  apiVersion: CscApiVersion,
+  kind: z.literal("AlertmanagerConfig"),
+  spec: AlertmanagerSpec.prefault({}),
+}).describe("clusters/<name>/alertmanager.yaml: the MetalK8s AlertmanagerConfig CSC.");
+export type AlertmanagerConfigFile = z.infer<typeof AlertmanagerConfigFile>;
+
+// ---------------------------------------------------------------------------------------------
+// GrafanaConfig
+
+const IniValue = z.union([z.string(), z.number(), z.boolean()]);
+const IniSection = z.record(z.string().regex(/^[A-Za-z0-9_.\-]+$/, "a grafana.ini key"), IniValue);
+export type GrafanaIni = Record<string, Record<string, string | number | boolean>>;
+
+export const GrafanaSpec = z.strictObject({
+  deployment: z.strictObject({
+    replicas: z.int().min(1).max(10).default(1).describe("Grafana replicas (default 1)."),
+  }).prefault({}),
+  config: z.strictObject({
+    "grafana.ini": z.record(
+      z.string().regex(/^[A-Za-z0-9_.\-]+$/, "a grafana.ini section name"),
+      IniSection,
+    ).default({}).describe("grafana.ini sections and keys, merged over ours."),
+  }).prefault({}),
+});
+export type GrafanaSpec = z.infer<typeof GrafanaSpec>;
+
+export const GrafanaConfigFile = z.strictObject({
+  apiVersion: CscApiVersion,
+  kind: z.literal("GrafanaConfig"),
+  spec: GrafanaSpec.prefault({}),
+}).describe("clusters/<name>/grafana.yaml: the MetalK8s GrafanaConfig CSC.");
+export type GrafanaConfigFile = z.infer<typeof GrafanaConfigFile>;
+
+/** The schema of each file of a cluster folder. */
+export const FILE_SCHEMAS = {
+  "cluster.yaml": ClusterFile,
+  "prometheus.yaml": PrometheusConfigFile,
+  "alertmanager.yaml": AlertmanagerConfigFile,
+  "grafana.yaml": GrafanaConfigFile,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Defaults and merging (the only place the defaults of the Alertmanager and Grafana configuration
+// are written)
+
+/** The Alertmanager configuration every cluster starts from. */
+export function defaultAlertmanagerConfig(): AlertmanagerConfigDoc {
+  return {
+    global: { resolve_timeout: "5m" },
+    route: {
+      receiver: "null",
+      group_by: ["alertname", "cluster", "namespace"],
+      group_wait: "30s",
+      group_interval: "5m",
+      repeat_interval: "12h",
+      routes: [
+        // Watchdog always fires (it proves the alerting path); it goes nowhere unless a
+        // dead man's switch receiver is routed to it.
+        { receiver: "watchdog", matchers: ['alertname = "Watchdog"'] },
+      ],
+    },
+    receivers: [{ name: "null" }, { name: "watchdog" }],
+    inhibit_rules: [
+      {
+        source_matchers: ['severity = "critical"'],
+        target_matchers: ['severity =~ "warning|info"'],
+        equal: ["alertname", "cluster", "namespace"],
+      },
+      {
+        source_matchers: ['severity = "warning"'],
+        target_matchers: ['severity = "info"'],
+        equal: ["alertname", "cluster", "namespace"],
+      },
+    ],
+  };
+}
+
+/**
+ * The grafana.ini settings that follow from cluster.yaml; the static defaults are in
+ * base/grafana/grafana.ini, and generate merges base, these, then the cluster's own, in that order.
+ */
+export function defaultGrafanaIni(spec: ClusterSpec): GrafanaIni {
+  if (!spec.ingress) return {};
+  const tls = spec.ingress.tlsSecretName !== undefined;
+  return {
+    security: { cookie_secure: tls },
+    server: {
+      domain: spec.ingress.grafanaHost,
+      root_url: `${tls ? "https" : "http"}://${spec.ingress.grafanaHost}/`,
+    },
+  };
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Merges `over` onto `base` the way MetalK8s merges a CSC over its defaults: maps recursively,
+ * lists appended (an item already present is not added twice, since Alertmanager refuses
+ * duplicated `group_by` labels and receivers), anything else replaced.
+ */
+export function mergeConfig(base: unknown, over: unknown): unknown {
+  if (isMap(base) && isMap(over)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = k in base ? mergeConfig(base[k], v) : v;
+    return out;
+  }
+  if (Array.isArray(base) && Array.isArray(over)) {
+    const out = [...base];
+    for (const item of over) if (!out.some((b) => deepEqual(b, item))) out.push(item);
+    return out;
+  }
+  return over === undefined ? base : over;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The merged model
+
+/** A file of a cluster folder as read: its path from the repository root and its text. */
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+/** A cluster with every default applied and the CSC configurations merged over ours. */
+export interface Cluster {
+  name: string;
+  /** The cluster's folder, relative to the repository root (`clusters/staging`). */
+  dir: string;
+  spec: ClusterSpec;
+  prometheus: PrometheusSpec;
+  alertmanager: AlertmanagerSpec;
+  grafana: GrafanaSpec;
+  /** Each file that was read, by file name (`prometheus.yaml`), for position lookups. */
+  sources: Partial<Record<ClusterFileName, SourceFile>>;
+}
+
+/** The parsed files of one cluster folder; absent CSC files mean the defaults. */
+export interface ClusterParts {
+  cluster: ClusterFile;
+  prometheus?: PrometheusConfigFile;
+  alertmanager?: AlertmanagerConfigFile;
+  grafana?: GrafanaConfigFile;
+}
+
+/** Builds the merged model from parsed files (defaults for the absent ones). */
+export function buildCluster(
+  dir: string,
+  parts: ClusterParts,
+  sources: Partial<Record<ClusterFileName, SourceFile>> = {},
+): Cluster {
+  const spec = parts.cluster.spec;
+  const am = parts.alertmanager?.spec ?? AlertmanagerSpec.parse({});
+  const gf = parts.grafana?.spec ?? GrafanaSpec.parse({});
+  return {
+    name: parts.cluster.metadata.name,
+    dir,
+    spec,
+    prometheus: parts.prometheus?.spec ?? PrometheusSpec.parse({}),
+    alertmanager: {
+      ...am,
+      notification: {
+        config: mergeConfig(
+          defaultAlertmanagerConfig(),
+          am.notification.config,
+        ) as AlertmanagerConfigDoc,
+      },
+    },
+    grafana: {
+      ...gf,
+      config: {
+        "grafana.ini": mergeConfig(defaultGrafanaIni(spec), gf.config["grafana.ini"]) as GrafanaIni,
+      },
+    },
+    sources,
+  };
+}
+
+/** A rule that spans fields or files, broken: where (file and field path) and why. */
+export interface RuleViolation {
+  file: ClusterFileName;
+  path: (string | number)[];
+  message: string;
+}
+
+/** Checks that no single schema can: those between fields of different files. */
+export function crossFileViolations(parts: ClusterParts): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const size = parts.prometheus?.spec.config.retention_size;
+  if (size !== undefined && size !== "0") {
+    const volume = parts.cluster.spec.storage.prometheus.size;
+    const sizeBytes = parseSize(size);
+    const volumeBytes = parseQuantity(volume);
+    if (sizeBytes > volumeBytes) {
+      out.push({
+        file: "prometheus.yaml",
+        path: ["spec", "config", "retention_size"],
+        message: `expected at most the Prometheus volume (spec.storage.prometheus.size ${volume} ` +
+          `in cluster.yaml, ${formatBytes(volumeBytes)}), found ${size} ` +
+          `(${formatBytes(sizeBytes)}); Prometheus reads GB as 2^30 bytes`,
+      });
+    }
+  }
+  return out;
+}
+
+function formatBytes(n: number): string {
+  return `${(n / 2 ** 30).toFixed(2).replace(/\.?0+$/, "")} GiB`;
+}
