@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { cp, mkdtemp, readFile, rm, symlink, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BASE_DIR, CLUSTERS_DIR, ROOT } from "../model/paths.ts";
+import { run } from "../proc/run.ts";
+import { generate, type GenerateOptions, parseArgs } from "./main.ts";
+import { readTree } from "./write.ts";
+
+/** A scratch repository with the real base/ and copies of some clusters. */
+async function withRepo(
+  clusters: readonly string[],
+  fn: (root: string) => Promise<void>,
+): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), "generate-main-"));
+  try {
+    await symlink(BASE_DIR, join(root, "base"));
+    for (const c of clusters) {
+      await cp(join(CLUSTERS_DIR, c), join(root, "clusters", c), { recursive: true });
+    }
+    await fn(root);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function generateIn(root: string, opts: GenerateOptions = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await generate({
+    root,
+    ...opts,
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+  });
+  return { code, out, err };
+}
+
+Deno.test("generate() writes each overlay and the schema; --check then finds them fresh", async () => {
+  await withRepo(["staging", "edge"], async (root) => {
+    const written = await generateIn(root);
+    assert.deepEqual(written, {
+      code: 0,
+      out: [
+        "wrote overlays/edge/ (16 files)",
+        "wrote overlays/staging/ (16 files)",
+        "wrote schemas/cluster.schema.json",
+      ],
+      err: [],
+    });
+    const first = await readTree(join(root, "overlays"));
+    assert.equal((await generateIn(root)).code, 0);
+    assert.deepEqual(await readTree(join(root, "overlays")), first, "a second run is identical");
+    assert.deepEqual(await generateIn(root, { check: true }), {
+      code: 0,
+      out: ["generate --check: 2 overlay(s) and schemas/cluster.schema.json are up to date"],
+      err: [],
+    });
+  });
+});
+
+Deno.test("generate --check lists every stale overlay file and exits 1", async () => {
+  await withRepo(["staging", "edge"], async (root) => {
+    await generateIn(root);
+    const overlays = join(root, "overlays");
+    await writeFile(join(overlays, "staging", "kustomization.yaml"), "# edited by hand\n");
+    await unlink(join(overlays, "edge", "patches", "ingress.yaml"));
+    await writeFile(join(overlays, "edge", "notes.txt"), "mine\n");
+    assert.deepEqual(await generateIn(root, { check: true }), {
+      code: 1,
+      out: [],
+      err: [
+        "overlays/edge/notes.txt is not generated any more; run deno task generate",
+        "overlays/edge/patches/ingress.yaml is missing; run deno task generate edge",
+        "overlays/staging/kustomization.yaml is stale; run deno task generate staging",
+      ],
+    });
+    // A check of one cluster looks at that overlay only.
+    assert.deepEqual((await generateIn(root, { check: true, names: ["staging"] })).err, [
+      "overlays/staging/kustomization.yaml is stale; run deno task generate staging",
+    ]);
+  });
+});
+
+Deno.test("generate() on bad input prints file:line:col lines, exits 1 and writes nothing", async () => {
+  await withRepo(["staging", "edge"], async (root) => {
+    await generateIn(root);
+    const before = await readTree(join(root, "overlays"));
+    const file = join(root, "clusters", "staging", "prometheus.yaml");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace("retention_time: 7d", "retension_time: 14d"));
+    await writeFile(join(root, "schemas", "cluster.schema.json"), "{}\n");
+    assert.deepEqual(await generateIn(root), {
+      code: 1,
+      out: [],
+      err: [
+        "clusters/staging/prometheus.yaml:6:5: error: spec.config.retension_time: unknown key " +
+        "`retension_time`; did you mean `retention_time`? (expected one of: enable_admin_api, " +
+        "retention_size, retention_time) [schema]",
+        "generate: nothing written; fix the 1 error(s) above",
+      ],
+    });
+    assert.deepEqual(await readTree(join(root, "overlays")), before);
+    assert.equal(await readFile(join(root, "schemas", "cluster.schema.json"), "utf8"), "{}\n");
+  });
+});
+
+Deno.test("generate() refuses a cluster name without a folder", async () => {
+  await withRepo(["staging"], async (root) => {
+    assert.deepEqual(await generateIn(root, { names: ["stagign"] }), {
+      code: 1,
+      out: [],
+      err: ["clusters/stagign/cluster.yaml does not exist; clusters are: staging"],
+    });
+  });
+});
+
+Deno.test("parseArgs() reads cluster names and --check, and refuses other flags", () => {
+  assert.deepEqual(parseArgs(["staging", "--check", "edge"]), {
+    names: ["staging", "edge"],
+    check: true,
+  });
+  assert.deepEqual(parseArgs([]), { names: [], check: false });
+  assert.equal(parseArgs(["--force"]), undefined);
+});
+
+Deno.test("deno task generate --check passes on the committed overlays", async () => {
+  const r = await run(Deno.execPath(), ["run", "-A", "tasks/generate/main.ts", "--check"], {
+    cwd: ROOT,
+  });
+  assert.equal(r.stderr, "");
+  assert.equal(
+    r.stdout,
+    "generate --check: 4 overlay(s) and schemas/cluster.schema.json are up to date\n",
+  );
+  assert.equal(r.code, 0);
+});
+
+Deno.test("deno task generate prints its usage and exits 2 on an unknown flag", async () => {
+  const r = await run(Deno.execPath(), ["run", "-A", "tasks/generate/main.ts", "--force"], {
+    cwd: ROOT,
+  });
+  assert.deepEqual([r.code, r.stderr], [2, "usage: deno task generate [cluster…] [--check]\n"]);
+});
