@@ -417,7 +417,7 @@ Deno.test("clusters/argocd and clusters/flux pin the operator's CRDs at versions
   assert.equal(crds.spec.prune, false);
 });
 
-Deno.test("clusters/argocd makes one Application per non-Flux cluster file, on this repository", () => {
+Deno.test("clusters/argocd makes one Application per Argo CD cluster file (not flux, not none), on this repository", () => {
   const [appset] = readDocs(join(CLUSTERS_DIR, "argocd", "applicationset.yaml"));
   const [crds] = readDocs(join(CLUSTERS_DIR, "argocd", "crds.yaml"));
   const [project] = readDocs(join(CLUSTERS_DIR, "argocd", "project.yaml"));
@@ -428,7 +428,7 @@ Deno.test("clusters/argocd makes one Application per non-Flux cluster file, on t
     assert.deepEqual(generator.git.files, [{ path: "clusters/*/cluster.yaml" }]);
     assert.equal(generator.git.repoURL, repo);
     assert.deepEqual(generator.selector.matchExpressions, [
-      { key: "spec.reconciler", operator: "NotIn", values: ["flux"] },
+      { key: "spec.reconciler", operator: "NotIn", values: ["flux", "none"] },
     ]);
     assert.equal(set.spec.template.spec.project, project.metadata.name);
   }
