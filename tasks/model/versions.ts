@@ -18,6 +18,9 @@ export const ToolPin = z.strictObject({
   appVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
   /** The Go variable that holds the version string, set with `-ldflags -X` at build time. */
   versionVar: z.string().optional(),
+  /** Go build tags upstream's release build uses (Thanos needs `slicelabels`: it reinterprets
+   * Prometheus label slices in place, which the default string labels would corrupt). */
+  tags: z.array(z.string()).optional(),
   /** The key in `images` of the same program running in the cluster, if any. */
   image: z.string().optional(),
   /** A committed tools module (go.mod/go.sum), for modules whose go.mod has replace/exclude. */

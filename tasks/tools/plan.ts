@@ -44,7 +44,11 @@ export function buildPlan(
     for (const [binary, sub] of Object.entries(pin.binaries)) {
       const pkg = sub === "" ? pin.module : `${pin.module}/${sub}`;
       const out = join(binDir, binary);
-      const flags = ["-trimpath", ...ldflags(pin)];
+      const flags = [
+        "-trimpath",
+        ...(pin.tags?.length ? ["-tags", pin.tags.join(",")] : []),
+        ...ldflags(pin),
+      ];
       const args = pin.gomod
         ? ["build", ...flags, "-o", out, pkg]
         : ["install", ...flags, `${pkg}@${pin.version}`];

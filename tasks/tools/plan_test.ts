@@ -15,6 +15,14 @@ const versions: Versions = {
       gomod: "tasks/tools/gomod/prometheus",
       binaries: { prometheus: "cmd/prometheus", promtool: "cmd/promtool" },
     },
+    thanos: {
+      module: "github.com/thanos-io/thanos",
+      version: "v0.42.4",
+      appVersion: "0.42.4",
+      tags: ["slicelabels"],
+      gomod: "tasks/tools/gomod/thanos",
+      binaries: { thanos: "cmd/thanos" },
+    },
     kustomize: {
       module: "sigs.k8s.io/kustomize/kustomize/v5",
       version: "v5.8.2",
@@ -31,6 +39,7 @@ Deno.test("buildPlan() builds tools modules with go build and the rest with go i
   assert.deepEqual(steps.map((s) => [s.binary, s.args[0], s.cwd]), [
     ["prometheus", "build", "/repo/tasks/tools/gomod/prometheus"],
     ["promtool", "build", "/repo/tasks/tools/gomod/prometheus"],
+    ["thanos", "build", "/repo/tasks/tools/gomod/thanos"],
     ["kustomize", "install", undefined],
   ]);
   assert.deepEqual(steps[1]?.args, [
@@ -42,12 +51,13 @@ Deno.test("buildPlan() builds tools modules with go build and the rest with go i
     "/repo/.tools/bin/promtool",
     "github.com/prometheus/prometheus/cmd/promtool",
   ]);
-  assert.deepEqual(steps[2]?.args, [
+  assert.deepEqual(steps[2]?.args.slice(0, 4), ["build", "-trimpath", "-tags", "slicelabels"]);
+  assert.deepEqual(steps[3]?.args, [
     "install",
     "-trimpath",
     "sigs.k8s.io/kustomize/kustomize/v5@v5.8.2",
   ]);
-  assert.deepEqual(steps[2]?.versionArgs, ["version"]);
+  assert.deepEqual(steps[3]?.versionArgs, ["version"]);
 });
 
 Deno.test("buildPlan() changes a step's stamp when the tools module's go.sum changes", () => {
