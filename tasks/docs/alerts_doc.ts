@@ -1,0 +1,205 @@
+/**
+ * `docs/alerts.md`: the default alerts, read from the rule templates (`base/rules/`) and the
+ * parameters' schema (`RULE_PARAM_INDEX`). Nothing in it is written by hand: the thresholds shown
+ * are the schema's defaults filled into the templates, and the parameters that tune an alert are
+ * the placeholders its template uses.
+ */
+import { parse } from "yaml";
+import type { RuleParamInfo } from "../model/rule_params.ts";
+import {
+  renderRuleSets,
+  type RuleTemplate,
+  runbookUrl,
+  templatePlaceholders,
+} from "../rules/render.ts";
+import { cell, code, generatedHeader, inline } from "./markdown.ts";
+
+export const ALERTS_DOC = "docs/alerts.md";
+export const ALERTS_SOURCES = "base/rules/*.rules.yaml and tasks/model/rule_params.ts";
+
+/** One alerting rule of the defaults: an alert name at one severity. */
+export interface AlertRow {
+  alert: string;
+  severity: string;
+  /** The Prometheus rule group. */
+  group: string;
+  /** The template it comes from (`base/rules/node-exporter.rules.yaml`). */
+  file: string;
+  for: string;
+  summary: string;
+  description: string;
+  expr: string;
+  /** The parameters its template uses, in the schema's order. */
+  params: RuleParamInfo[];
+}
+
+/** The values every placeholder takes by default, from the parameters' index. */
+export function defaultValues(index: readonly RuleParamInfo[]): Record<string, number> {
+  return Object.fromEntries(index.map((p) => [p.key, p.default]));
+}
+
+interface RawRule {
+  alert?: unknown;
+}
+
+/**
+ * Every alerting rule of the templates, rendered with the index's defaults, in template, group
+ * and rule order. Throws the renderer's `RuleTemplateError` when a template uses a placeholder
+ * the index does not know.
+ */
+export function alertRows(
+  templates: readonly RuleTemplate[],
+  index: readonly RuleParamInfo[],
+): AlertRow[] {
+  const byKey = new Map(index.map((p) => [p.key, p]));
+  const order = new Map(index.map((p, i) => [p.key, i]));
+  const sets = renderRuleSets(templates, defaultValues(index));
+  const rows: AlertRow[] = [];
+  templates.forEach((t, ti) => {
+    // The unrendered template, parsed, tells which placeholders each rule uses; it has the same
+    // shape as the rendered one since placeholders only stand for scalars.
+    const raw = parse(t.text) as { groups: { rules: RawRule[] }[] };
+    const set = sets[ti];
+    if (!set) return;
+    set.groups.forEach((g, gi) => {
+      g.rules.forEach((r, ri) => {
+        if (r.alert === undefined) return;
+        const keys = templatePlaceholders(JSON.stringify(raw.groups[gi]?.rules[ri] ?? {}));
+        const params = keys
+          .map((k) => byKey.get(k))
+          .filter((p): p is RuleParamInfo => p !== undefined)
+          .sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
+        rows.push({
+          alert: r.alert,
+          severity: r.labels?.severity ?? "",
+          group: g.name,
+          file: t.file,
+          for: r.for ?? "0s",
+          summary: oneLine(r.annotations?.summary ?? ""),
+          description: oneLine(r.annotations?.description ?? ""),
+          expr: r.expr.trimEnd(),
+          params,
+        });
+      });
+    });
+  });
+  return rows;
+}
+
+/** Rule parameter key → the alerts whose templates use it, in template order. */
+export function parameterAlerts(rows: readonly AlertRow[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of rows) {
+    for (const p of r.params) {
+      const list = out.get(p.key) ?? [];
+      if (!list.includes(r.alert)) list.push(r.alert);
+      out.set(p.key, list);
+    }
+  }
+  return out;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, " ").trim();
+}
+
+function anchor(alert: string): string {
+  // The fragment of runbookUrl(), which every alert's runbook_url annotation carries.
+  return runbookUrl(alert, "").slice(1);
+}
+
+function paramList(params: readonly RuleParamInfo[], separator: string): string {
+  if (params.length === 0) return "—";
+  return params.map((p) => `${code(p.key)} = ${code(String(p.default))}`).join(separator);
+}
+
+function range(p: RuleParamInfo): string {
+  return `${p.min} to ${p.max}${p.type === "integer" ? ", integer" : ""}`;
+}
+
+/** The whole document (pure: same templates and index, same text). */
+export function renderAlertsDoc(
+  templates: readonly RuleTemplate[],
+  index: readonly RuleParamInfo[],
+): string {
+  const rows = alertRows(templates, index);
+  const names = [...new Set(rows.map((r) => r.alert))];
+  const used = new Set(rows.flatMap((r) => r.params.map((p) => p.key)));
+  const unused = index.filter((p) => !used.has(p.key));
+  const out: string[] = [
+    generatedHeader(ALERTS_SOURCES),
+    "# Default alerts",
+    "",
+    `Every cluster gets these ${names.length} alerts (${rows.length} rules, one per severity) ` +
+    `from the rule templates in ${code("base/rules/")}. A value in a template that a person ` +
+    `may change is a parameter: it is set per cluster in ${
+      code("clusters/<name>/prometheus.yaml")
+    } ` +
+    `under ${code("spec.rules")}, with the path shown below (see ` +
+    "[Tune a default alert](operations.md#tune-a-default-alert)). The thresholds, durations and " +
+    "summaries below are the defaults. Each alert's `runbook_url` annotation points at its " +
+    "section of this page.",
+    "",
+    "Severities, by convention: `critical` needs someone now, `warning` needs a look soon, " +
+    "`info` is context for other alerts, and `none` is the Watchdog, which always fires to " +
+    "prove the alerting pipeline works. Where each goes is the cluster's routing " +
+    "([Add a receiver and a route](operations.md#add-a-receiver-and-a-route)).",
+    "",
+    `| Alert | Severity | Group | For | Summary | Parameters under ${
+      code("spec.rules")
+    } (default) |`,
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows.map((r) =>
+      `| [${r.alert}](#${anchor(r.alert)}) | ${r.severity} | ${r.group} | ${code(r.for)} | ${
+        cell(r.summary)
+      } | ${paramList(r.params, "<br>")} |`
+    ),
+    "",
+    "## Alerts",
+    "",
+  ];
+  for (const name of names) {
+    const own = rows.filter((r) => r.alert === name);
+    const first = own[0] as AlertRow;
+    out.push(
+      `### ${name}`,
+      "",
+      `From ${code(first.file)}, rule group ${code(first.group)}.`,
+      "",
+    );
+    for (const r of own) {
+      out.push(
+        `**${r.severity}** after ${code(r.for)}: ${inline(r.summary)}`,
+        "",
+        ...(r.description ? [inline(r.description), ""] : []),
+        "```promql",
+        r.expr,
+        "```",
+        "",
+      );
+      if (r.params.length > 0) {
+        out.push(
+          "| Parameter | Default | Range | Meaning |",
+          "| --- | --- | --- | --- |",
+          ...r.params.map((p) =>
+            `| ${code(`spec.rules.${p.key}`)} | ${code(String(p.default))} | ${range(p)} | ${
+              cell(p.description)
+            } |`
+          ),
+          "",
+        );
+      }
+    }
+  }
+  if (unused.length > 0) {
+    out.push(
+      "## Parameters no default rule uses",
+      "",
+      "Accepted for compatibility with MetalK8s configuration files; they change nothing.",
+      "",
+      ...unused.map((p) => `- ${code(`spec.rules.${p.key}`)} (default ${code(String(p.default))})`),
+      "",
+    );
+  }
+  return out.join("\n").replace(/\n+$/, "\n");
+}

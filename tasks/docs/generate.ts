@@ -1,0 +1,136 @@
+/**
+ * What `deno task docs` writes, computed from a repository checkout: the rule templates of
+ * `base/rules/`, the schemas (code), and the example cluster folder `examples/clusters/example/`
+ * that supplies the reference's examples. Also the freshness check validate runs.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { CLUSTER_FILES } from "../model/cluster.ts";
+import type { Finding } from "../model/finding.ts";
+import { ROOT } from "../model/paths.ts";
+import { RULE_PARAM_INDEX, type RuleParamInfo } from "../model/rule_params.ts";
+import { type RuleTemplate, TEMPLATE_SUFFIX } from "../rules/render.ts";
+import { firstDifference } from "../validate/freshness.ts";
+import { alertRows, ALERTS_DOC, parameterAlerts, renderAlertsDoc } from "./alerts_doc.ts";
+import {
+  collectExamples,
+  CONFIGURATION_DOC,
+  type KindReference,
+  referenceKinds,
+  renderConfigurationDoc,
+} from "./configuration_doc.ts";
+
+/** The example cluster folder the reference's Example column comes from. */
+export const EXAMPLE_CLUSTER_DIR = "examples/clusters/example";
+export const DOCS_COMMAND = "deno task docs";
+
+/** The inputs of the generated documents, read from `root`. */
+export interface DocInputs {
+  templates: RuleTemplate[];
+  index: readonly RuleParamInfo[];
+  kinds: KindReference[];
+  exampleFiles: { path: string; text: string }[];
+}
+
+async function readIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT") return undefined;
+    throw e;
+  }
+}
+
+/** Reads the templates (named from `root`, not from this checkout) and the example files. */
+export async function loadDocInputs(root: string = ROOT): Promise<DocInputs> {
+  const rulesDir = join(root, "base", "rules");
+  const names = (await readdir(rulesDir)).filter((n) => n.endsWith(TEMPLATE_SUFFIX)).sort();
+  const templates = await Promise.all(names.map(async (n) => ({
+    name: n.slice(0, -TEMPLATE_SUFFIX.length),
+    text: await readFile(join(rulesDir, n), "utf8"),
+    file: `base/rules/${n}`,
+  })));
+  const exampleFiles: DocInputs["exampleFiles"] = [];
+  for (const f of Object.keys(CLUSTER_FILES)) {
+    const path = `${EXAMPLE_CLUSTER_DIR}/${f}`;
+    const text = await readIfPresent(join(root, path));
+    if (text !== undefined) exampleFiles.push({ path, text });
+  }
+  return { templates, index: RULE_PARAM_INDEX, kinds: referenceKinds(), exampleFiles };
+}
+
+/** Path from the repository root → the text `deno task docs` writes there (pure). */
+export function renderDocs(inputs: DocInputs): Map<string, string> {
+  return new Map([
+    [ALERTS_DOC, renderAlertsDoc(inputs.templates, inputs.index)],
+    [
+      CONFIGURATION_DOC,
+      renderConfigurationDoc(
+        inputs.kinds,
+        collectExamples(inputs.exampleFiles),
+        parameterAlerts(alertRows(inputs.templates, inputs.index)),
+      ),
+    ],
+  ]);
+}
+
+function clip(s: string): string {
+  const t = s.trim();
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+}
+
+/**
+ * Compares the documents as `deno task docs` would write them (`expected`) with those on disk
+ * (`actual`, undefined when missing): one error per stale or missing document (pure).
+ */
+export function docFindings(
+  expected: ReadonlyMap<string, string>,
+  actual: ReadonlyMap<string, string | undefined>,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const [file, text] of expected) {
+    const found = actual.get(file);
+    const base = { severity: "error" as const, file, field: "", check: "docs" };
+    if (found === undefined) {
+      out.push({
+        ...base,
+        line: 0,
+        column: 0,
+        message: `expected this generated document, found it missing; run \`${DOCS_COMMAND}\``,
+      });
+      continue;
+    }
+    const d = firstDifference(text, found);
+    if (!d) continue;
+    out.push({
+      ...base,
+      line: d.line,
+      column: 1,
+      message:
+        `stale: expected what \`${DOCS_COMMAND}\` writes now (line ${d.line}: ${
+          d.expected === undefined ? "end of file" : `\`${clip(d.expected)}\``
+        }), found ${d.actual === undefined ? "the end of the file" : `\`${clip(d.actual)}\``}; ` +
+        `the rules, the schema or ${EXAMPLE_CLUSTER_DIR}/ changed: run \`${DOCS_COMMAND}\``,
+    });
+  }
+  return out;
+}
+
+/** The documents of `root` as they are on disk. */
+export async function readDocs(
+  root: string,
+  files: Iterable<string>,
+): Promise<Map<string, string | undefined>> {
+  const out = new Map<string, string | undefined>();
+  for (const f of files) out.set(f, await readIfPresent(join(root, f)));
+  return out;
+}
+
+/**
+ * Whether docs/alerts.md and docs/configuration.md of `root` are what `deno task docs` writes
+ * now; a stale or missing one is an error naming the file and the command. For validate.
+ */
+export async function docsFreshness(root: string = ROOT): Promise<Finding[]> {
+  const expected = renderDocs(await loadDocInputs(root));
+  return docFindings(expected, await readDocs(root, expected.keys()));
+}
