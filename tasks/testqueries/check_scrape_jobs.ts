@@ -1,0 +1,50 @@
+/**
+ * Check 2: every Prometheus replica scrapes every expected job. `up == 1` counted by job and
+ * replica with deduplication off must equal the table derived from the render's ServiceMonitors
+ * (or the local stack's targets).
+ */
+import type { InstantSample } from "./client.ts";
+import { type CheckContext, type CheckResult, runCheck } from "./check.ts";
+
+export const ID = "scrape-jobs";
+
+export function checkScrapeJobs(ctx: CheckContext): Promise<CheckResult> {
+  return runCheck(ID, "every Prometheus replica scrapes every expected job", ctx, async (run) => {
+    const { replicaLabel, replicas, jobs, namespace, mode } = ctx.target;
+    const counted = await run.query<InstantSample>(
+      `count by (job, ${replicaLabel}) (up == 1)`,
+      false,
+    );
+    const actual = new Map<string, number>();
+    for (const s of counted.result) {
+      actual.set(`${s.metric.job}\u0000${s.metric[replicaLabel]}`, Number(s.value[1]));
+    }
+    let desired = new Map<string, number>();
+    if (jobs.some((j) => j.daemonsets.length > 0)) {
+      const r = await run.query<InstantSample>(
+        `kube_daemonset_status_desired_number_scheduled{namespace=${JSON.stringify(namespace)}}`,
+        true,
+      );
+      desired = new Map(r.result.map((s) => [s.metric.daemonset ?? "", Number(s.value[1])]));
+    }
+    for (const j of jobs) {
+      const expected = j.fixed + j.daemonsets.reduce((n, d) => n + (desired.get(d) ?? NaN), 0);
+      const cells = replicas.map((replica) => {
+        const got = actual.get(`${j.job}\u0000${replica}`) ?? 0;
+        if (got !== expected) {
+          run.fail(`${replica} has ${got} ${j.job} targets up, expected ${expected}`);
+        }
+        return `${replica}: ${got}/${expected}`;
+      });
+      run.note(`${j.job.padEnd(24)} ${cells.join("  ")}`);
+    }
+    const expectedJobs = new Set(jobs.map((j) => j.job));
+    const extra = [...new Set(counted.result.map((s) => s.metric.job ?? ""))]
+      .filter((j) => !expectedJobs.has(j)).sort();
+    if (extra.length > 0) {
+      // Locally every target is known; on a cluster, other teams' ServiceMonitors are welcome.
+      if (mode === "local") run.fail(`unexpected jobs scraped: ${extra.join(", ")}`);
+      else run.note(`also scraped (not from this render): ${extra.join(", ")}`);
+    }
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Every PromQL expression a cluster ships: its rules (alerting and recording, from the rendered
+ * PrometheusRules) and its dashboards (from the rendered ConfigMaps that hold Grafana dashboard
+ * JSON), the dashboards' Grafana variables replaced by values Thanos Query can evaluate.
+ */
+import type { K8sObject } from "../render/kustomize.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+export interface Expression {
+  kind: "alert" | "record" | "dashboard";
+  /** The alert or recorded series name, or the panel's title. */
+  name: string;
+  /** `PrometheusRule/node-exporter-rules`, `dashboard nodes.json`. */
+  source: string;
+  expr: string;
+}
+
+/** `alert NodeDown`, `dashboard nodes.json › CPU busy`. */
+export function expressionId(e: Expression): string {
+  return e.kind === "dashboard" ? `${e.source} › ${e.name}` : `${e.kind} ${e.name}`;
+}
+
+/** Every alerting and recording rule of the rule files (the selected PrometheusRules). */
+export function ruleExpressions(
+  rules: readonly { name: string; groups: Json[] }[],
+): Expression[] {
+  const out: Expression[] = [];
+  for (const file of rules) {
+    for (const group of file.groups) {
+      for (const r of group.rules ?? []) {
+        const kind = r.alert ? "alert" : "record";
+        out.push({
+          kind,
+          name: String(r.alert ?? r.record),
+          source: `rule file ${file.name}, group ${group.name}`,
+          expr: String(r.expr).trim(),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+interface Panel {
+  title?: string;
+  targets?: { expr?: string; hide?: boolean }[];
+  panels?: Panel[];
+}
+
+function panelsOf(panels: readonly Panel[]): Panel[] {
+  return panels.flatMap((p) => [p, ...panelsOf(p.panels ?? [])]);
+}
+
+/** The dashboards held by ConfigMaps of the render, as `file name → parsed JSON`. */
+export function renderedDashboards(objects: readonly K8sObject[]): Map<string, Json> {
+  const out = new Map<string, Json>();
+  for (const o of objects) {
+    if (o.kind !== "ConfigMap") continue;
+    for (const [key, value] of Object.entries(o.data ?? {})) {
+      if (!key.endsWith(".json") || typeof value !== "string") continue;
+      try {
+        const d = JSON.parse(value);
+        if (Array.isArray(d?.panels)) out.set(key, d);
+      } catch { /* not a dashboard */ }
+    }
+  }
+  return out;
+}
+
+/** Values of Grafana's built-in variables for a datasource whose scrape interval is given. */
+export function builtinValues(scrapeIntervalMs: number): Record<string, string> {
+  const s = Math.round(scrapeIntervalMs / 1000);
+  // Grafana's $__rate_interval is at least four scrape intervals; $__interval is the step.
+  return {
+    __rate_interval: `${4 * s}s`,
+    __interval: `${s}s`,
+    __range: "1h",
+    __rate_interval_ms: String(4 * s * 1000),
+    __interval_ms: String(s * 1000),
+    __range_s: "3600",
+    __range_ms: "3600000",
+  };
+}
+
+const VARIABLE = /\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]|\$(\w+)/g;
+/** `label="$var"`: an equality matcher whose value is one variable. */
+const EQUALS_VARIABLE = new RegExp(`([^!=~])=(\\s*)"(?:${VARIABLE.source})"`, "g");
+
+/**
+ * Replaces Grafana variables: built-ins by their value, every dashboard variable by "All"
+ * (`.*`, Grafana's regex for it), an equality matcher on such a variable becoming a regex
+ * matcher as Grafana's "All" option needs.
+ */
+export function substituteVariables(expr: string, scrapeIntervalMs: number): string {
+  const builtins = builtinValues(scrapeIntervalMs);
+  const value = (a?: string, b?: string, c?: string) => builtins[(a ?? b ?? c) as string];
+  return expr
+    .replace(
+      EQUALS_VARIABLE,
+      (m, before: string, space: string, a?: string, b?: string, c?: string) =>
+        value(a, b, c) === undefined ? `${before}=~${space}".*"` : m,
+    )
+    .replace(VARIABLE, (_m, a?: string, b?: string, c?: string) => value(a, b, c) ?? ".*");
+}
+
+/** The expressions of every panel target of every rendered dashboard, variables substituted. */
+export function dashboardExpressions(
+  dashboards: ReadonlyMap<string, Json>,
+  scrapeIntervalMs: number,
+): Expression[] {
+  const out: Expression[] = [];
+  for (const [file, d] of dashboards) {
+    for (const p of panelsOf(d.panels ?? [])) {
+      for (const t of p.targets ?? []) {
+        if (!t.expr || t.hide) continue;
+        out.push({
+          kind: "dashboard",
+          name: p.title ?? "(untitled panel)",
+          source: `dashboard ${file}`,
+          expr: substituteVariables(t.expr, scrapeIntervalMs),
+        });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { parseTestQueriesArgs } from "./main.ts";
+
+Deno.test("parseTestQueriesArgs() reads the local and the cluster forms", () => {
+  assert.deepEqual(parseTestQueriesArgs(["--local", "--format", "json"]), {
+    local: true,
+    stateFile: undefined,
+    url: undefined,
+    alertmanager: undefined,
+    cluster: undefined,
+    format: "json",
+  });
+  assert.deepEqual(
+    parseTestQueriesArgs([
+      "--url=https://thanos.example.com/",
+      "--alertmanager",
+      "http://localhost:9093",
+      "--cluster",
+      "production",
+    ]),
+    {
+      local: false,
+      stateFile: undefined,
+      url: "https://thanos.example.com",
+      alertmanager: "http://localhost:9093",
+      cluster: "production",
+      format: "text",
+    },
+  );
+});
+
+Deno.test("parseTestQueriesArgs() refuses incomplete or contradictory arguments", () => {
+  assert.throws(
+    () => parseTestQueriesArgs(["--url", "http://x"]),
+    new Error("give --local, or all of --url, --alertmanager and --cluster"),
+  );
+  assert.throws(
+    () => parseTestQueriesArgs(["--local", "--url", "http://x"]),
+    new Error("--local and --url/--alertmanager exclude each other"),
+  );
+  assert.throws(
+    () => parseTestQueriesArgs(["--format", "xml", "--local"]),
+    new Error("--format is text or json, got xml"),
+  );
+  assert.throws(() => parseTestQueriesArgs(["--cluster"]), new Error("--cluster needs a value"));
+});
