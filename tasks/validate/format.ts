@@ -1,0 +1,88 @@
+/** The three outputs of validate: text for people, GitHub annotations for CI, JSON for tools. */
+import { FAMILIES, type ProgressEvent, type Reported, type Summary } from "./validate.ts";
+
+export type Format = "text" | "github" | "json";
+
+function where(f: Reported): string {
+  return f.line > 0 ? `${f.line}:${f.column}` : "-";
+}
+
+function clusterNote(f: Reported): string {
+  return f.clusters.length ? ` (${f.clusters.join(", ")})` : "";
+}
+
+/** Findings grouped by file, then a table of errors/warnings per family for each cluster. */
+export function formatText(findings: readonly Reported[], summary: Summary): string {
+  const lines: string[] = [];
+  const byFile = new Map<string, Reported[]>();
+  for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const [file, list] of byFile) {
+    lines.push(file);
+    const width = Math.max(...list.map((f) => where(f).length));
+    for (const f of list) {
+      const field = f.field ? `${f.field}: ` : "";
+      lines.push(
+        `  ${where(f).padEnd(width)}  ${f.severity.padEnd(7)} ${field}${f.message}  [${f.check}]${
+          clusterNote(f)
+        }`,
+      );
+    }
+    lines.push("");
+  }
+  lines.push(formatSummaryTable(summary));
+  const verdict = summary.errors > 0 ? "FAILED" : "ok";
+  lines.push(
+    `${verdict}: ${summary.errors} error(s), ${summary.warnings} warning(s) in ${
+      summary.clusters.length - 1
+    } cluster(s) and the base, ${summary.seconds.toFixed(2)} s`,
+  );
+  return lines.join("\n");
+}
+
+/** `2E 1W`, `1E`, `-` for a cell of the summary table. */
+function cell(c: { errors: number; warnings: number }): string {
+  const parts = [];
+  if (c.errors) parts.push(`${c.errors}E`);
+  if (c.warnings) parts.push(`${c.warnings}W`);
+  return parts.length ? parts.join(" ") : "-";
+}
+
+export function formatSummaryTable(summary: Summary): string {
+  const header = ["cluster", ...FAMILIES];
+  const rows = summary.clusters.map((c) => [c.cluster, ...FAMILIES.map((f) => cell(c.counts[f]))]);
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (r[i] as string).length))
+  );
+  const fmt = (r: readonly string[]) =>
+    r.map((v, i) => v.padEnd(widths[i] as number)).join("  ").trimEnd();
+  return [fmt(header), ...rows.map(fmt)].join("\n");
+}
+
+/** Escapes data of a workflow command (`%`, CR, LF), and properties also `:` and `,`. */
+function escapeData(s: string): string {
+  return s.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+}
+function escapeProperty(s: string): string {
+  return escapeData(s).replaceAll(":", "%3A").replaceAll(",", "%2C");
+}
+
+/** One `::error file=…,line=…,col=…,title=…::message` workflow command per finding. */
+export function formatGithub(findings: readonly Reported[], summary: Summary): string {
+  const lines = findings.map((f) => {
+    const props = [`file=${escapeProperty(f.file)}`];
+    if (f.line > 0) props.push(`line=${f.line}`, `col=${Math.max(1, f.column)}`);
+    props.push(`title=${escapeProperty(`${f.family}: ${f.check}${f.field ? ` ${f.field}` : ""}`)}`);
+    return `::${f.severity} ${props.join(",")}::${escapeData(f.message + clusterNote(f))}`;
+  });
+  lines.push(formatSummaryTable(summary));
+  lines.push(`${summary.errors} error(s), ${summary.warnings} warning(s)`);
+  return lines.join("\n");
+}
+
+export function formatJson(findings: readonly Reported[], summary: Summary): string {
+  return JSON.stringify({ findings, summary }, null, 2);
+}
+
+export function formatProgress(e: ProgressEvent): string {
+  return `[${e.done}/${e.total}] ${e.cluster}: rendered and checked, ${e.errors} error(s) so far`;
+}

@@ -1,0 +1,103 @@
+/**
+ * Freshness: the committed overlay is exactly what `deno task generate` would write now. A hand
+ * edit of an overlay and a cluster change committed without generate both show up here, with
+ * the first differing line and the command that fixes it.
+ */
+import type { Finding } from "../model/finding.ts";
+
+const CHECK = "freshness";
+
+function clip(s: string): string {
+  const t = s.trim();
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+}
+
+/** The first line (1-based) where two texts differ, with both versions of it. */
+export function firstDifference(
+  expected: string,
+  actual: string,
+): { line: number; expected: string | undefined; actual: string | undefined } | null {
+  if (expected === actual) return null;
+  const e = expected.split("\n");
+  const a = actual.split("\n");
+  for (let i = 0; i < Math.max(e.length, a.length); i++) {
+    if (e[i] !== a[i]) return { line: i + 1, expected: e[i], actual: a[i] };
+  }
+  return null;
+}
+
+/**
+ * Compares an overlay as generate would write it (`expected`, paths relative to the overlay)
+ * with the files on disk (`actual`, same keys) for cluster `name`.
+ */
+export function overlayFreshness(
+  name: string,
+  expected: ReadonlyMap<string, string>,
+  actual: ReadonlyMap<string, string>,
+): Finding[] {
+  const out: Finding[] = [];
+  const fix = `run \`deno task generate ${name}\``;
+  const file = (p: string) => `overlays/${name}/${p}`;
+  for (const [path, text] of expected) {
+    const found = actual.get(path);
+    if (found === undefined) {
+      out.push({
+        severity: "error",
+        file: file(path),
+        line: 0,
+        column: 0,
+        field: "",
+        message: `expected this generated file, found it missing; ${fix}`,
+        check: CHECK,
+      });
+      continue;
+    }
+    const d = firstDifference(text, found);
+    if (!d) continue;
+    out.push({
+      severity: "error",
+      file: file(path),
+      line: d.line,
+      column: 1,
+      field: "",
+      message:
+        `stale: expected what generate writes now (line ${d.line}: ${
+          d.expected === undefined ? "end of file" : `\`${clip(d.expected)}\``
+        }), found ${
+          d.actual === undefined ? "the end of the file" : `\`${clip(d.actual)}\``
+        }; an ` +
+        `overlay is never edited by hand, and a change of clusters/${name}/ needs generate: ${fix}`,
+      check: CHECK,
+    });
+  }
+  for (const path of actual.keys()) {
+    if (expected.has(path)) continue;
+    out.push({
+      severity: "error",
+      file: file(path),
+      line: 0,
+      column: 0,
+      field: "",
+      message: `expected only files generate writes, found one it does not; ${fix} (it removes it)`,
+      check: CHECK,
+    });
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/** Overlays left behind by a removed (or renamed) cluster. */
+export function orphanOverlays(
+  overlayNames: readonly string[],
+  clusters: readonly string[],
+): Finding[] {
+  return overlayNames.filter((n) => !clusters.includes(n)).map((n) => ({
+    severity: "error" as const,
+    file: `overlays/${n}/kustomization.yaml`,
+    line: 0,
+    column: 0,
+    field: "",
+    message: `expected an overlay only for a cluster of clusters/, found overlays/${n} without ` +
+      `clusters/${n}/cluster.yaml; run \`deno task generate\` (it removes it)`,
+    check: CHECK,
+  }));
+}

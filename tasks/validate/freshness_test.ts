@@ -1,0 +1,50 @@
+import { deepEqual as assertEquals } from "node:assert/strict";
+import { firstDifference, orphanOverlays, overlayFreshness } from "./freshness.ts";
+
+Deno.test("firstDifference() names the first differing line", () => {
+  assertEquals(firstDifference("a\nb\nc", "a\nB\nc"), { line: 2, expected: "b", actual: "B" });
+  assertEquals(firstDifference("a", "a"), null);
+});
+
+Deno.test("overlayFreshness() reports edited, missing and extra files with the command", () => {
+  const expected = new Map([["kustomization.yaml", "a\nreplicas: 2\n"], ["x.yaml", "x"]]);
+  const actual = new Map([["kustomization.yaml", "a\nreplicas: 3\n"], ["y.yaml", "y"]]);
+  assertEquals(overlayFreshness("staging", expected, actual), [
+    {
+      severity: "error",
+      file: "overlays/staging/kustomization.yaml",
+      line: 2,
+      column: 1,
+      field: "",
+      message: "stale: expected what generate writes now (line 2: `replicas: 2`), found " +
+        "`replicas: 3`; an overlay is never edited by hand, and a change of clusters/staging/ " +
+        "needs generate: run `deno task generate staging`",
+      check: "freshness",
+    },
+    {
+      severity: "error",
+      file: "overlays/staging/x.yaml",
+      line: 0,
+      column: 0,
+      field: "",
+      message: "expected this generated file, found it missing; run `deno task generate staging`",
+      check: "freshness",
+    },
+    {
+      severity: "error",
+      file: "overlays/staging/y.yaml",
+      line: 0,
+      column: 0,
+      field: "",
+      message: "expected only files generate writes, found one it does not; run " +
+        "`deno task generate staging` (it removes it)",
+      check: "freshness",
+    },
+  ]);
+});
+
+Deno.test("orphanOverlays() reports an overlay without its cluster", () => {
+  assertEquals(orphanOverlays(["a", "b"], ["a"]).map((f) => f.file), [
+    "overlays/b/kustomization.yaml",
+  ]);
+});

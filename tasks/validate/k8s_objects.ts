@@ -1,0 +1,133 @@
+/** Helpers that read rendered Kubernetes objects the way the API server and the operator do. */
+import type { K8sObject } from "../render/kustomize.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+export const WORKLOAD_KINDS = new Set([
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "Job",
+  "CronJob",
+  "Pod",
+]);
+
+/** The pod template's spec of a workload, and its path in the object. */
+export function podSpecOf(o: K8sObject): { spec: Json; path: string } | null {
+  if (o.kind === "Pod") return o.spec ? { spec: o.spec, path: "spec" } : null;
+  if (o.kind === "CronJob") {
+    const spec = o.spec?.jobTemplate?.spec?.template?.spec;
+    return spec ? { spec, path: "spec.jobTemplate.spec.template.spec" } : null;
+  }
+  if (WORKLOAD_KINDS.has(o.kind)) {
+    const spec = o.spec?.template?.spec;
+    return spec ? { spec, path: "spec.template.spec" } : null;
+  }
+  return null;
+}
+
+/**
+ * The labels the pods of an object carry: a workload's template labels, or for the operator's
+ * Prometheus and Alertmanager the labels the operator puts on their StatefulSet pods.
+ */
+export function podLabelsOf(o: K8sObject): Record<string, string> | null {
+  const podMeta = o.spec?.podMetadata?.labels ?? {};
+  if (o.kind === "Prometheus" || o.kind === "Alertmanager") {
+    const app = o.kind === "Prometheus" ? "prometheus" : "alertmanager";
+    const labels: Record<string, string> = {
+      ...podMeta,
+      "app.kubernetes.io/name": app,
+      "app.kubernetes.io/instance": o.metadata.name,
+      "app.kubernetes.io/managed-by": "prometheus-operator",
+      [app]: o.metadata.name,
+    };
+    if (o.kind === "Prometheus") {
+      labels["operator.prometheus.io/name"] = o.metadata.name;
+      labels["operator.prometheus.io/shard"] = "0";
+    }
+    return labels;
+  }
+  if (o.kind === "CronJob") return o.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
+  if (o.kind === "Pod") return o.metadata.labels ?? {};
+  if (WORKLOAD_KINDS.has(o.kind)) return o.spec?.template?.metadata?.labels ?? {};
+  return null;
+}
+
+/** Does a LabelSelector (`matchLabels` + `matchExpressions`) select these labels? */
+export function selectorMatches(selector: Json, labels: Record<string, string>): boolean {
+  if (!selector || typeof selector !== "object") return false;
+  const ml: Record<string, string> = selector.matchLabels ?? {};
+  const exprs: Json[] = selector.matchExpressions ?? [];
+  if (Object.keys(ml).length === 0 && exprs.length === 0) return false; // selects nothing useful
+  for (const [k, v] of Object.entries(ml)) if (labels[k] !== String(v)) return false;
+  for (const e of exprs) {
+    const has = Object.hasOwn(labels, e.key);
+    const values: string[] = (e.values ?? []).map(String);
+    switch (e.operator) {
+      case "In":
+        if (!has || !values.includes(labels[e.key] as string)) return false;
+        break;
+      case "NotIn":
+        if (has && values.includes(labels[e.key] as string)) return false;
+        break;
+      case "Exists":
+        if (!has) return false;
+        break;
+      case "DoesNotExist":
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** A Service's plain `selector` map against pod labels. */
+export function serviceSelects(svc: K8sObject, labels: Record<string, string>): boolean {
+  const sel: Record<string, string> = svc.spec?.selector ?? {};
+  if (Object.keys(sel).length === 0) return false;
+  return Object.entries(sel).every(([k, v]) => labels[k] === String(v));
+}
+
+/** `{a: "1"}` → `a=1`, for messages. */
+export function showLabels(labels: Record<string, unknown>): string {
+  const entries = Object.entries(labels);
+  return entries.length === 0 ? "{}" : entries.map(([k, v]) => `${k}=${v}`).join(",");
+}
+
+export function sameNamespace(a: K8sObject, b: K8sObject): boolean {
+  return (a.metadata.namespace ?? "") === (b.metadata.namespace ?? "");
+}
+
+/** Every container of a pod spec with its path (`spec.template.spec.containers[grafana]`). */
+export function containersOf(
+  pod: { spec: Json; path: string },
+): Array<{ c: Json; path: string; init: boolean }> {
+  const out: Array<{ c: Json; path: string; init: boolean }> = [];
+  for (const [field, init] of [["initContainers", true], ["containers", false]] as const) {
+    for (const c of pod.spec?.[field] ?? []) {
+      out.push({ c, path: `${pod.path}.${field}[${c?.name}]`, init });
+    }
+  }
+  return out;
+}
+
+/** The value of `--flag=value` or `--flag value` in an argument list; all occurrences. */
+export function flagValues(args: readonly unknown[] | undefined, flag: string): string[] {
+  const out: string[] = [];
+  const list = (args ?? []).map(String);
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i] as string;
+    if (a === flag && i + 1 < list.length) out.push(list[i + 1] as string);
+    else if (a.startsWith(`${flag}=`)) out.push(a.slice(flag.length + 1));
+  }
+  return out;
+}
+
+/** Is a boolean flag on (`--flag`, `--flag=true`)? */
+export function flagOn(args: readonly unknown[] | undefined, flag: string): boolean {
+  return (args ?? []).map(String).some((a) => a === flag || a === `${flag}=true`);
+}

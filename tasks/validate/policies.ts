@@ -1,0 +1,41 @@
+/**
+ * The policies over a cluster's rendered manifests (HA, consistency, security), pointed back at
+ * the base or overlay file that writes each offending field.
+ */
+import type { Finding } from "../model/finding.ts";
+import { THANOS_READ_PATHS } from "../model/thanos_read_paths.ts";
+import type { Versions } from "../model/versions.ts";
+import type { K8sObject } from "../render/kustomize.ts";
+import { locateObjectFindings, type ObjectFinding } from "./object_finding.ts";
+import { consistencyPolicies } from "./policies_consistency.ts";
+import { haPolicies } from "./policies_ha.ts";
+import { securityPolicies } from "./policies_security.ts";
+import type { SourceIndex } from "./source_index.ts";
+
+export interface PolicyContext {
+  versions: Versions;
+  /** The cluster opted out of Prometheus HA in its prometheus.yaml. */
+  prometheusHaOptOut: boolean;
+}
+
+/** Every policy over the objects of one render (pure). */
+export function policyObjectFindings(
+  objects: readonly K8sObject[],
+  ctx: PolicyContext,
+): ObjectFinding[] {
+  return [
+    ...haPolicies(objects, { prometheusHaOptOut: ctx.prometheusHaOptOut }),
+    ...consistencyPolicies(objects, { thanosReadPaths: THANOS_READ_PATHS }),
+    ...securityPolicies(objects, { versions: ctx.versions }),
+  ];
+}
+
+/** Every policy over one render, as findings on the source files (`fallback` when unknown). */
+export function policyFindings(
+  objects: readonly K8sObject[],
+  ctx: PolicyContext,
+  index: SourceIndex,
+  fallback: string,
+): Finding[] {
+  return locateObjectFindings(policyObjectFindings(objects, ctx), index, fallback);
+}

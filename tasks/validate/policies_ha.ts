@@ -1,0 +1,146 @@
+/**
+ * High-availability policies over rendered manifests: replicas, PodDisruptionBudgets and
+ * anti-affinity for Prometheus, Alertmanager and Thanos Query.
+ */
+import type { K8sObject } from "../render/kustomize.ts";
+import { podLabelsOf, sameNamespace, selectorMatches, showLabels } from "./k8s_objects.ts";
+import { type ObjectFinding, objectFinding } from "./object_finding.ts";
+
+const CHECK = "policy/ha";
+
+export interface HaContext {
+  /** The cluster opted out of Prometheus HA (`spec.deployment.highAvailability: false`). */
+  prometheusHaOptOut: boolean;
+}
+
+interface Target {
+  object: K8sObject;
+  replicas: number;
+  /** Where the replica count and the affinity live in the object. */
+  replicasField: string;
+  affinityField: string;
+  topologyField: string;
+  minReplicas: number;
+  needsPdb: boolean;
+}
+
+function targets(objects: readonly K8sObject[], ctx: HaContext): Target[] {
+  const out: Target[] = [];
+  for (const o of objects) {
+    if (o.kind === "Prometheus" || o.kind === "Alertmanager") {
+      const optOut = o.kind === "Prometheus" && ctx.prometheusHaOptOut;
+      out.push({
+        object: o,
+        replicas: typeof o.spec?.replicas === "number" ? o.spec.replicas : 1,
+        replicasField: "spec.replicas",
+        affinityField: "spec.affinity.podAntiAffinity",
+        topologyField: "spec.topologySpreadConstraints",
+        minReplicas: optOut ? 1 : 2,
+        needsPdb: !optOut,
+      });
+    } else if (o.kind === "Deployment" && o.metadata.name === "thanos-query") {
+      out.push({
+        object: o,
+        replicas: typeof o.spec?.replicas === "number" ? o.spec.replicas : 1,
+        replicasField: "spec.replicas",
+        affinityField: "spec.template.spec.affinity.podAntiAffinity",
+        topologyField: "spec.template.spec.topologySpreadConstraints",
+        minReplicas: 2,
+        needsPdb: true,
+      });
+    }
+  }
+  return out;
+}
+
+function get(o: K8sObject, path: string): unknown {
+  // deno-lint-ignore no-explicit-any
+  return path.split(".").reduce<any>((v, k) => v?.[k], o);
+}
+
+export function haPolicies(objects: readonly K8sObject[], ctx: HaContext): ObjectFinding[] {
+  const out: ObjectFinding[] = [];
+  const pdbs = objects.filter((o) => o.kind === "PodDisruptionBudget");
+  for (const t of targets(objects, ctx)) {
+    const o = t.object;
+    const what = `${o.kind} ${o.metadata.name}`;
+    if (t.replicas < t.minReplicas) {
+      const hint = o.kind === "Prometheus"
+        ? " (set spec.deployment.replicas in prometheus.yaml, or opt out with " +
+          "spec.deployment.highAvailability: false)"
+        : "";
+      out.push(objectFinding(
+        "error",
+        o,
+        t.replicasField,
+        `expected at least ${t.minReplicas} replicas of ${what}${hint}, found ${t.replicas}`,
+        CHECK,
+      ));
+    }
+    const labels = podLabelsOf(o) ?? {};
+    if (t.needsPdb) {
+      const pdb = pdbs.find((p) =>
+        sameNamespace(p, o) && selectorMatches(p.spec?.selector, labels)
+      );
+      if (!pdb) {
+        out.push(objectFinding(
+          "error",
+          o,
+          "",
+          `expected a PodDisruptionBudget selecting the pods of ${what} (${showLabels(labels)}), ` +
+            "found none",
+          CHECK,
+        ));
+      } else {
+        const min = pdb.spec?.minAvailable;
+        const maxU = pdb.spec?.maxUnavailable;
+        if ((typeof min === "number" && min >= t.replicas) || maxU === 0 || maxU === "0%") {
+          out.push(objectFinding(
+            "error",
+            pdb,
+            typeof min === "number" ? "spec.minAvailable" : "spec.maxUnavailable",
+            `expected a budget that lets one of the ${t.replicas} pods of ${what} be evicted, ` +
+              `found ${
+                typeof min === "number" ? `minAvailable: ${min}` : `maxUnavailable: ${maxU}`
+              }` +
+              " (it blocks every node drain)",
+            CHECK,
+          ));
+        }
+      }
+    }
+    if (t.replicas >= 2) {
+      const anti = get(o, t.affinityField) as K8sObject["spec"] | undefined;
+      const terms = [
+        ...(anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+        ...(anti?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map(
+          (p: K8sObject["spec"]) => p?.podAffinityTerm,
+        ),
+        ...((get(o, t.topologyField) as K8sObject["spec"][] | undefined) ?? []),
+      ].filter(Boolean);
+      const spreadsHosts = terms.filter((term) => term.topologyKey === "kubernetes.io/hostname");
+      if (spreadsHosts.length === 0) {
+        out.push(objectFinding(
+          "error",
+          o,
+          t.affinityField,
+          `expected pod anti-affinity (or a topology spread) on kubernetes.io/hostname so the ` +
+            `replicas of ${what} run on different nodes, found none`,
+          CHECK,
+        ));
+      } else if (!spreadsHosts.some((term) => selectorMatches(term.labelSelector, labels))) {
+        out.push(objectFinding(
+          "error",
+          o,
+          t.affinityField,
+          `expected the anti-affinity label selector to select the pods of ${what} ` +
+            `(${showLabels(labels)}), found ${
+              showLabels(spreadsHosts[0]?.labelSelector?.matchLabels ?? {})
+            }`,
+          CHECK,
+        ));
+      }
+    }
+  }
+  return out;
+}

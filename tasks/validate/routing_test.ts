@@ -1,0 +1,102 @@
+import { deepEqual as assertEquals } from "node:assert/strict";
+import {
+  alertmanagerConfigOf,
+  parseCheckConfig,
+  parseRouteTests,
+  receiverFindings,
+  undefinedReceivers,
+  unknownCaseReceivers,
+} from "./routing.ts";
+
+Deno.test("undefinedReceivers() names routes whose receiver does not exist", () => {
+  const config = {
+    route: { receiver: "chat", routes: [{ receiver: "pager" }, { routes: [{ receiver: "x" }] }] },
+    receivers: [{ name: "chat" }, { name: "pager" }],
+  };
+  assertEquals(undefinedReceivers(config), [{
+    receiver: "x",
+    path: "route.routes[1].routes[0].receiver",
+    message: 'expected a receiver defined in receivers (chat, pager), found "x"',
+  }]);
+});
+
+Deno.test("receiverFindings() points at the receiver's line in the cluster's file", () => {
+  const source = {
+    path: "clusters/a/alertmanager.yaml",
+    text: "spec:\n  notification:\n    config:\n      route:\n        receiver: pagr\n",
+  };
+  const config = "route:\n  receiver: pagr\nreceivers:\n  - name: pager\n";
+  assertEquals(receiverFindings(config, [source], "x"), [{
+    severity: "error",
+    file: "clusters/a/alertmanager.yaml",
+    line: 5,
+    column: 9,
+    field: "spec.notification.config.route.receiver",
+    message: 'expected a receiver defined in receivers (pager), found "pagr"',
+    check: "routing/receivers",
+  }]);
+});
+
+Deno.test("parseRouteTests() reads cases and reports malformed ones", () => {
+  const text = `cases:
+  - name: pages
+    labels: { severity: critical }
+    receivers: [pager]
+  - name: pages
+    labels: {}
+    receivers: []
+    recievers: [x]
+`;
+  const r = parseRouteTests({ path: "clusters/a/routes-test.yaml", text });
+  assertEquals(r.cases, [{
+    name: "pages",
+    labels: { severity: "critical" },
+    receivers: ["pager"],
+    line: 2,
+    column: 5,
+  }]);
+  assertEquals(r.findings.map((f) => [f.line, f.message]), [
+    [8, "unknown key `recievers`; expected name, labels, receivers"],
+    [5, 'expected unique case names, found "pages" twice'],
+    [6, "expected a map of alert labels, found none"],
+    [7, "expected a non-empty list of receivers, found none"],
+  ]);
+});
+
+Deno.test("unknownCaseReceivers() names receivers the configuration lacks", () => {
+  const cases = [{
+    name: "c",
+    labels: { a: "b" },
+    receivers: ["pager", "nobody"],
+    line: 3,
+    column: 5,
+  }];
+  assertEquals(
+    unknownCaseReceivers("f", cases, "receivers:\n  - name: pager\n").map((f) => f.message),
+    ['case "c": expected receivers defined in the configuration (pager), found "nobody"'],
+  );
+});
+
+Deno.test("alertmanagerConfigOf() reads the generated Secret's key", () => {
+  const secret = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "alertmanager-main-config" },
+    data: { "alertmanager.yaml": btoa("route: {}\n") },
+  };
+  assertEquals(alertmanagerConfigOf([secret]), "route: {}\n");
+  assertEquals(alertmanagerConfigOf([]), null);
+});
+
+Deno.test("parseCheckConfig() maps amtool's failures to their sources", () => {
+  const out =
+    "Checking '/t/a.yaml'  SUCCESS\nChecking '/t/b.yaml'  FAILED: undefined receiver \"x\"\n";
+  const files = [
+    { path: "/t/a.yaml", report: { file: "clusters/a/alertmanager.yaml", line: 1, column: 1 } },
+    { path: "/t/b.yaml", report: { file: "clusters/b/alertmanager.yaml", line: 1, column: 1 } },
+  ];
+  assertEquals(parseCheckConfig(out, files).map((f) => [f.file, f.message]), [[
+    "clusters/b/alertmanager.yaml",
+    'expected a configuration amtool check-config accepts, found: undefined receiver "x"',
+  ]]);
+});

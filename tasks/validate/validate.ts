@@ -1,0 +1,641 @@
+/**
+ * `validateRepo()`: every check of every family over the clusters of a repository and its shared
+ * base, collecting every finding. Each overlay is rendered once (cached by the hash of its
+ * inputs) and shared by all checks; tool processes are batched (one promtool check and one
+ * promtool test over all clusters, one amtool check-config over all configurations) and run at
+ * most `concurrency` at a time.
+ */
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Cluster, parseDuration, PrometheusSpec } from "../model/cluster.ts";
+import type { Finding } from "../model/finding.ts";
+import { loadClusterFromSources, NOT_CLUSTERS } from "../model/load.ts";
+import { SCHEMA_CACHE_DIR } from "../model/paths.ts";
+import { ruleParamValues } from "../model/rule_params.ts";
+import { parseVersions, type Versions } from "../model/versions.ts";
+import type { Render } from "../render/kustomize.ts";
+import { loadOverlayInputs, type OverlayInputs, renderOverlay } from "../generate/render.ts";
+import { renderRuleSets, ruleFileText, TEMPLATE_SUFFIX } from "../rules/render.ts";
+import { folderIdentity, hashOf, ResultCache } from "./cache.ts";
+import {
+  clusterFieldFindings,
+  crossClusterFindings,
+  unexpectedEntries,
+  unexpectedRuleTests,
+} from "./cluster_folder.ts";
+import { iniCredentialFindings, yamlCredentialFindings } from "./credentials.ts";
+import { lintDashboards } from "./dashboards.ts";
+import { orphanOverlays, overlayFreshness } from "./freshness.ts";
+import { KUBERNETES_VERSION } from "./kubeconform.ts";
+import { locateObjectFindings, type ObjectFinding } from "./object_finding.ts";
+import { policyFindings } from "./policies.ts";
+import { Pool } from "./pool.ts";
+import { hashFiles, renderOverlayDir, toolIdentity } from "./render.ts";
+import { entriesOf, readRepoFiles, type RepoFiles, under } from "./repo.ts";
+import { clusterRouting, type RouteCase } from "./routing.ts";
+import { RuleIndex } from "./rule_index.ts";
+import { clusterRules } from "./rules.ts";
+import { SourceIndex } from "./source_index.ts";
+import {
+  checkAmConfigs,
+  checkRuleFiles,
+  kubeconformRenders,
+  type RuleFileInput,
+  type RuleTestInput,
+  runRouteCases,
+  runRuleTests,
+  type ToolEnv,
+} from "./tool_steps.ts";
+
+export const FAMILIES = [
+  "cluster folder",
+  "freshness",
+  "render",
+  "schemas",
+  "rules",
+  "routing",
+  "dashboards",
+  "policies",
+] as const;
+export type Family = typeof FAMILIES[number];
+
+/** A finding with its family and the clusters it concerns ([] for the shared base). */
+export interface Reported extends Finding {
+  family: Family;
+  clusters: string[];
+}
+
+export interface ClusterSummary {
+  cluster: string;
+  counts: Record<Family, { errors: number; warnings: number }>;
+}
+
+export interface Summary {
+  /** Seconds spent per step (summed over clusters) and per phase (wall clock). */
+  timings: Record<string, number>;
+  clusters: ClusterSummary[];
+  errors: number;
+  warnings: number;
+  seconds: number;
+  /** How many renders came from the cache. */
+  cachedRenders: number;
+}
+
+export interface ValidateResult {
+  findings: Reported[];
+  summary: Summary;
+}
+
+export interface ProgressEvent {
+  cluster: string;
+  done: number;
+  total: number;
+  errors: number;
+}
+
+export interface ValidateOptions {
+  /** Cluster names to validate; default every cluster. */
+  clusters?: readonly string[];
+  /** Where renders are cached; null disables the cache. Default `<root>/.cache/validate`. */
+  cacheDir?: string | null;
+  /** Tool processes at once (default: the machine's cores). */
+  concurrency?: number;
+  onProgress?: (e: ProgressEvent) => void;
+  /** kubeconform's schema folder (default `.cache/schemas` of this checkout). */
+  schemaDir?: string;
+}
+
+export class UsageError extends Error {}
+
+/** The clusters of a repository: folders of clusters/ other than the reconcilers' entry points. */
+export function clusterFolders(files: RepoFiles): string[] {
+  return entriesOf(files, "clusters")
+    .filter((e) => e.endsWith("/"))
+    .map((e) => e.slice(0, -1))
+    .filter((n) => !(NOT_CLUSTERS as readonly string[]).includes(n));
+}
+
+interface ClusterWork {
+  name: string;
+  cluster?: Cluster;
+  render?: Render;
+  index?: SourceIndex;
+  findings: Array<Finding & { family: Family }>;
+  ruleFiles: RuleFileInput[];
+  ruleTests: RuleTestInput[];
+  amConfig?: string;
+  routeCases: RouteCase[];
+}
+
+function tag(family: Family, findings: readonly Finding[]): Array<Finding & { family: Family }> {
+  return findings.map((f) => ({ ...f, family }));
+}
+
+/** Runs every check over the repository at `root`. */
+export async function validateRepo(
+  root: string,
+  opts: ValidateOptions = {},
+): Promise<ValidateResult> {
+  const t0 = performance.now();
+  const pool = new Pool(opts.concurrency ?? Math.max(1, navigator.hardwareConcurrency || 2));
+  const timings: Record<string, number> = {};
+  /** Adds the time `fn` takes to `timings[label]` (summed over clusters: busy time, not wall). */
+  const timed = async <T>(label: string, fn: () => Promise<T> | T): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[label] = (timings[label] ?? 0) + (performance.now() - t) / 1000;
+    }
+  };
+  const files = await timed("read", () => readRepoFiles(root));
+  const shared: Array<Finding & { family: Family }> = [];
+
+  let versions: Versions | undefined;
+  let versionsText: string | undefined;
+  try {
+    versionsText = await Deno.readTextFile(join(root, "versions.json"));
+    versions = parseVersions(versionsText);
+  } catch (e) {
+    shared.push({
+      severity: "error",
+      file: "versions.json",
+      line: 1,
+      column: 1,
+      field: "",
+      message: `expected a valid versions.json, found: ${(e as Error).message.split("\n")[0]}`,
+      check: "versions",
+      family: "cluster folder",
+    });
+  }
+
+  const all = clusterFolders(files);
+  const names = opts.clusters?.length ? [...opts.clusters] : all;
+  const unknown = names.filter((n) => !all.includes(n));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `no cluster ${unknown.join(", ")} in clusters/ (clusters: ${all.join(", ") || "none"})`,
+    );
+  }
+
+  const baseFiles = under(files, "base");
+  const baseIndex = new SourceIndex();
+  for (const [path, text] of baseFiles) {
+    baseIndex.add({ path: `base/${path}`, text }, false, (p) => files.get(p));
+  }
+  const baseRules = new RuleIndex();
+  for (const [path, text] of baseFiles) {
+    if (path.startsWith("rules/") && /\.ya?ml$/.test(path)) {
+      baseRules.add({ path: `base/${path}`, text });
+    }
+  }
+  const kustomizeId = await toolIdentity("kustomize");
+  const baseHash = hashFiles(baseFiles, kustomizeId);
+  const cacheRoot = opts.cacheDir === null
+    ? null
+    : (opts.cacheDir ?? join(root, ".cache", "validate"));
+  const cacheDir = cacheRoot === null ? null : join(cacheRoot, "renders");
+  const cache = new ResultCache(cacheRoot);
+  const tmp = await mkdtemp(join(tmpdir(), "validate-"));
+  const env: ToolEnv = {
+    cache,
+    pool,
+    tmp,
+    ids: {
+      promtool: await toolIdentity("promtool"),
+      amtool: await toolIdentity("amtool"),
+      kubeconform: await toolIdentity("kubeconform"),
+      schemas: await folderIdentity(opts.schemaDir ?? SCHEMA_CACHE_DIR),
+    },
+    kubernetesVersion: KUBERNETES_VERSION,
+    ...(opts.schemaDir ? { schemaDir: opts.schemaDir } : {}),
+  };
+  let cachedRenders = 0;
+  let done = 0;
+  /** The dashboards' rate ranges must hold 4 samples at the slowest cluster's scrape interval. */
+  let maxScrapeSeconds = 30;
+  let inputs: Promise<OverlayInputs> | undefined;
+  const overlayInputsOnce = () => (inputs ??= loadOverlayInputs(join(root, "base")));
+  let generateId: Promise<string> | undefined;
+  /** Everything generate reads besides the cluster's files, and its own code. */
+  const generateInputsId = () =>
+    generateId ??= codeIdentity().then((code) =>
+      hashOf(
+        code,
+        versionsText ?? "",
+        ...[...baseFiles].filter(([p]) => p === "grafana/grafana.ini" || p.startsWith("rules/"))
+          .flat(),
+      )
+    );
+
+  try {
+    // Phase 1, per cluster: load, freshness, render, the checks that need no tool but the render.
+    const checkCluster = async (name: string): Promise<ClusterWork> => {
+      const w: ClusterWork = { name, findings: [], ruleFiles: [], ruleTests: [], routeCases: [] };
+      const dir = `clusters/${name}`;
+      const own = under(files, dir);
+      const loaded = await timed(
+        "load",
+        () => loadClusterFromSources(name, Object.fromEntries(own), dir),
+      );
+      w.findings.push(...tag("cluster folder", loaded.findings));
+      w.findings.push(...tag("cluster folder", unexpectedEntries(dir, entriesOf(files, dir))));
+      w.findings.push(
+        ...tag(
+          "cluster folder",
+          unexpectedRuleTests(dir, entriesOf(files, `${dir}/rules-tests`)),
+        ),
+      );
+      if (loaded.cluster) {
+        w.cluster = loaded.cluster;
+        w.findings.push(...tag("cluster folder", clusterFieldFindings(loaded.cluster)));
+      }
+
+      const overlayDir = `overlays/${name}`;
+      const overlay = under(files, overlayDir);
+      if (loaded.cluster && versions) {
+        try {
+          const cluster = loaded.cluster;
+          const v = versions;
+          const generate = async () => renderOverlay(cluster, v, await overlayInputsOnce());
+          // What generate writes is a pure function of the cluster's files, the base's inputs,
+          // versions.json and generate's code: its files' hashes are cached under that key, and
+          // the files are rendered again only to describe a difference.
+          const key = hashOf(await generateInputsId(), ...[...own].flat());
+          const expected = await timed(
+            "generate",
+            () => cache.get("generate", key, async () => fileHashes(await generate())),
+          );
+          if (!sameFiles(expected, fileHashes(overlay))) {
+            const files = await timed("generate", generate);
+            w.findings.push(...tag("freshness", overlayFreshness(name, files, overlay)));
+          }
+        } catch (e) {
+          w.findings.push({
+            severity: "error",
+            file: `${dir}/cluster.yaml`,
+            line: 0,
+            column: 0,
+            field: "",
+            message: `expected generate to render this cluster, found: ${(e as Error).message}`,
+            check: "freshness",
+            family: "freshness",
+          });
+        }
+      }
+      if (!overlay.has("kustomization.yaml")) {
+        if (!loaded.cluster) {
+          w.findings.push({
+            severity: "error",
+            file: `${overlayDir}/kustomization.yaml`,
+            line: 0,
+            column: 0,
+            field: "",
+            message: `expected the generated overlay, found none; fix clusters/${name}/ and run ` +
+              `\`deno task generate ${name}\``,
+            check: "render",
+            family: "render",
+          });
+        }
+        return w;
+      }
+
+      const key = hashFiles(overlay, baseHash);
+      const outcome = await timed(
+        "render",
+        () => renderOverlayDir(root, name, key, cacheDir, (fn) => pool.run(fn), files),
+      );
+      if (outcome.cached) cachedRenders++;
+      w.findings.push(...tag("render", outcome.findings));
+      if (!outcome.render) return w;
+      w.render = outcome.render;
+      const objects = outcome.render.objects;
+
+      const index = baseIndex.fork();
+      for (const [path, text] of overlay) {
+        index.add({ path: `${overlayDir}/${path}`, text }, true, (p) => files.get(p));
+      }
+      w.index = index;
+      const fallback = `${overlayDir}/kustomization.yaml`;
+
+      if (versions) {
+        const ctx = {
+          versions,
+          prometheusHaOptOut: loaded.cluster?.prometheus.deployment.highAvailability === false,
+        };
+        const found = await timed("policies", () => policyFindings(objects, ctx, index, fallback));
+        w.findings.push(...tag("policies", found));
+      }
+
+      const rules = await timed(
+        "rules",
+        () => clusterRules(objects, { dir, own, baseRules, fallback, cache }),
+      );
+      w.findings.push(...tag("rules", rules.findings));
+      w.ruleFiles = rules.ruleFiles;
+      w.ruleTests = rules.ruleTests;
+
+      const routing = clusterRouting(objects, { dir, own, overlayDir, fallback });
+      w.findings.push(...tag("routing", routing.findings));
+      if (routing.amConfig !== undefined) w.amConfig = routing.amConfig;
+      w.routeCases = routing.routeCases;
+      return w;
+    };
+
+    /** Runs a tool step; a tool that cannot run at all is an error of its family. */
+    const tool = (family: Family, what: string, file: string, fn: () => Promise<void>) =>
+      timed(what, async () => {
+        const failed = await guard(what, file, async () => {
+          await fn();
+          return [];
+        });
+        collect(family, failed.map((f) => ({ f, name: "" })));
+      });
+    const tagged: Array<{ f: Finding; name: string; family: Family }> = [];
+    const collect = (family: Family, items: Array<{ f: Finding; name: string }>) => {
+      for (const x of items) tagged.push({ ...x, family });
+    };
+    // The base's rule unit tests need no render: they run while the clusters are rendered.
+    const baseTestsDone = tool("rules", "promtool test rules (base)", "base/rules", async () => {
+      const tests = baseRuleTests(
+        [...baseFiles.keys()].filter((p) => /^rules\/.*\.test\.ya?ml$/.test(p)),
+      );
+      const res = await runRuleTests(env, tests);
+      collect("rules", res.flat().map((f) => ({ f, name: "" })));
+    });
+
+    const phase1 = performance.now();
+    const works = await Promise.all(names.map(async (name): Promise<ClusterWork> => {
+      const w = await checkCluster(name);
+      done++;
+      opts.onProgress?.({
+        cluster: name,
+        done,
+        total: names.length,
+        errors: w.findings.filter((f) => f.severity === "error").length,
+      });
+      return w;
+    }));
+
+    timings["phase 1 (wall)"] = (performance.now() - phase1) / 1000;
+    for (const w of works) {
+      const ms = w.cluster ? parseDuration(w.cluster.spec.scrapeInterval) : NaN;
+      if (ms > 0) maxScrapeSeconds = Math.max(maxScrapeSeconds, ms / 1000);
+    }
+    const phase2 = performance.now();
+    // Phase 2: the tools, batched over every cluster.
+    const amAt = (w: ClusterWork) => {
+      const own = files.has(`clusters/${w.name}/alertmanager.yaml`);
+      return own
+        ? { file: `clusters/${w.name}/alertmanager.yaml`, line: 1, column: 1 }
+        : { file: `overlays/${w.name}/config/alertmanager.yaml`, line: 1, column: 1 };
+    };
+    const perCluster = (list: ClusterWork[], results: Finding[][][]) =>
+      list.flatMap((w, i) => (results[i] ?? []).flat().map((f) => ({ f, name: w.name })));
+    const withConfig = works.filter((w) => w.amConfig !== undefined);
+    const rendered = works.filter((w) => w.render);
+    await Promise.all([
+      tool("rules", "promtool check rules", "base/rules", async () => {
+        const all = works.flatMap((w) => w.ruleFiles.map((r) => ({ r, name: w.name })));
+        const res = await checkRuleFiles(env, all.map((x) => x.r));
+        collect("rules", all.flatMap((x, i) => (res[i] ?? []).map((f) => ({ f, name: x.name }))));
+      }),
+      tool("rules", "promtool test rules", "base/rules", async () => {
+        const all = works.flatMap((w) => w.ruleTests.map((t) => ({ t, name: w.name })));
+        const res = await runRuleTests(env, all.map((x) => x.t));
+        collect("rules", all.flatMap((x, i) => (res[i] ?? []).map((f) => ({ f, name: x.name }))));
+      }),
+      tool("routing", "amtool check-config", "clusters", async () => {
+        const res = await checkAmConfigs(
+          env,
+          withConfig.map((w) => ({ text: w.amConfig as string, report: amAt(w) })),
+        );
+        collect("routing", perCluster(withConfig, res.map((r) => [r])));
+      }),
+      tool("routing", "amtool config routes test", "clusters", async () => {
+        const all = withConfig.flatMap((w) =>
+          w.routeCases.map((c) => ({
+            x: { file: `clusters/${w.name}/routes-test.yaml`, config: w.amConfig as string, c },
+            name: w.name,
+          }))
+        );
+        const res = await runRouteCases(env, all.map((a) => a.x));
+        collect("routing", all.flatMap((a, i) => (res[i] ?? []).map((f) => ({ f, name: a.name }))));
+      }),
+      tool("schemas", "kubeconform", "overlays", async () => {
+        const res = await kubeconformRenders(env, rendered.map((w) => w.render as Render));
+        rendered.forEach((w, i) => {
+          const fallback = `overlays/${w.name}/kustomization.yaml`;
+          const located: ObjectFinding[] = [];
+          const loose: Finding[] = [];
+          for (const e of res[i] ?? []) {
+            if (e.object) {
+              // An unknown field is named in the message: point at it, not at its parent.
+              const extra = /additional ?properties '([^']+)' not allowed/i.exec(e.message)?.[1];
+              located.push({
+                severity: "error",
+                object: e.object,
+                field: extra ? (e.field ? `${e.field}.${extra}` : extra) : e.field,
+                message: e.message,
+                check: "kubeconform",
+              });
+            } else {
+              loose.push({
+                severity: "error",
+                file: fallback,
+                line: 1,
+                column: 1,
+                field: e.resource,
+                message: e.field ? `${e.field}: ${e.message}` : e.message,
+                check: "kubeconform",
+              });
+            }
+          }
+          const fs = [...locateObjectFindings(located, w.index as SourceIndex, fallback), ...loose];
+          collect("schemas", fs.map((f) => ({ f, name: w.name })));
+        });
+      }),
+      tool("dashboards", "the dashboard linter", "base/dashboards", async () => {
+        collect("dashboards", (await dashboardFindings()).map((f) => ({ f, name: "" })));
+      }),
+      baseTestsDone,
+    ]);
+
+    const reported: Reported[] = [];
+    const push = (f: Finding & { family: Family }, clusters: string[]) =>
+      reported.push({ ...f, clusters });
+    for (const f of shared) push(f, []);
+    for (const w of works) for (const f of w.findings) push(f, [w.name]);
+    for (const t of tagged) push({ ...t.f, family: t.family }, t.name ? [t.name] : []);
+
+    // Shared: orphan overlays, rules across clusters, credentials anywhere in the configuration.
+    const overlayNames = entriesOf(files, "overlays").filter((e) => e.endsWith("/")).map((e) =>
+      e.slice(0, -1)
+    );
+    for (const f of orphanOverlays(overlayNames, all)) push({ ...f, family: "freshness" }, []);
+    const loadedClusters = works.flatMap((w) => (w.cluster ? [w.cluster] : []));
+    for (const f of crossClusterFindings(loadedClusters)) {
+      push({ ...f, family: "cluster folder" }, clusterOf(f.file, works));
+    }
+    for (const [path, text] of files) {
+      const cluster = /^clusters\/([^/]+)\/(alertmanager|grafana)\.yaml$/.exec(path);
+      const base = /^base\/(alertmanager|grafana)\/[^/]+$/.test(path);
+      if (cluster && !names.includes(cluster[1] as string)) continue;
+      if (!cluster && !base) continue;
+      const grafana = path.includes("grafana");
+      const found = /\.ini$/.test(path)
+        ? iniCredentialFindings({ path, text })
+        : /\.ya?ml$/.test(path)
+        ? yamlCredentialFindings({ path, text }, grafana)
+        : [];
+      for (const f of found) {
+        push({ ...f, family: "routing" }, cluster ? [cluster[1] as string] : []);
+      }
+    }
+
+    timings["phase 2 (wall)"] = (performance.now() - phase2) / 1000;
+    const findings = dedupe(reported);
+    return {
+      findings,
+      summary: {
+        ...summarize(findings, names, (performance.now() - t0) / 1000, cachedRenders),
+        timings,
+      },
+    };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+
+  /** The base's rule unit tests, each with the default rules rendered with default values. */
+  function baseRuleTests(tests: readonly string[]): RuleTestInput[] {
+    if (tests.length === 0) return [];
+    const templates = [...baseFiles].filter(([p]) =>
+      p.startsWith("rules/") && p.endsWith(TEMPLATE_SUFFIX)
+    ).map(([p, text]) => ({
+      name: p.slice("rules/".length, -TEMPLATE_SUFFIX.length),
+      text,
+      file: `base/${p}`,
+    }));
+    const sets = renderRuleSets(templates, ruleParamValues(PrometheusSpec.parse({}).rules));
+    const rules = new Map(sets.map((set) => [`${set.name}${TEMPLATE_SUFFIX}`, ruleFileText(set)]));
+    return tests.map((t) => ({ file: `base/${t}`, text: baseFiles.get(t) as string, rules }));
+  }
+
+  /** The dashboard linter over base/dashboards, cached by the dashboards' text. */
+  async function dashboardFindings(): Promise<Finding[]> {
+    const ctx = { datasourceUid: "thanos-query", scrapeInterval: maxScrapeSeconds };
+    const dashboards = [...baseFiles].filter(([p]) => /^dashboards\/[^/]+\.json$/.test(p)).map((
+      [p, text],
+    ) => ({ file: `base/${p}`, text }));
+    if (dashboards.length === 0) return [];
+    const key = hashOf(
+      env.ids.promtool ?? "",
+      JSON.stringify(ctx),
+      ...dashboards.flatMap((d) => [d.file, d.text]),
+    );
+    return await cache.get(
+      "dashboards",
+      key,
+      () => pool.run(() => lintDashboards(dashboards, ctx)),
+    );
+  }
+}
+
+/** Path → sha256 of the text, for comparing a generated overlay with the one on disk. */
+function fileHashes(files: ReadonlyMap<string, string>): Record<string, string> {
+  return Object.fromEntries([...files].map(([p, text]) => [p, hashOf(text)]));
+}
+
+function sameFiles(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+}
+
+/** The source of the modules generate runs (a change of generate's code changes its output). */
+async function codeIdentity(): Promise<string> {
+  const tasks = fileURLToPath(new URL("../", import.meta.url));
+  const parts: string[] = [];
+  for (const dir of ["generate", "model", "rules"]) {
+    const names = (await readdir(join(tasks, dir))).filter((n) =>
+      n.endsWith(".ts") && !n.endsWith("_test.ts")
+    ).sort();
+    for (const n of names) parts.push(n, await readFile(join(tasks, dir, n), "utf8"));
+  }
+  return hashOf(...parts);
+}
+
+/** A tool that cannot run (not installed, crashed) is an error of the gate, not a crash. */
+async function guard(
+  what: string,
+  file: string,
+  fn: () => Promise<Finding[]>,
+): Promise<Finding[]> {
+  try {
+    return await fn();
+  } catch (e) {
+    return [{
+      severity: "error",
+      file,
+      line: 0,
+      column: 0,
+      field: "",
+      message: `expected ${what} to run, found: ${(e as Error).message.split("\n")[0]}`,
+      check: "tools",
+    }];
+  }
+}
+
+function clusterOf(file: string, works: readonly ClusterWork[]): string[] {
+  const m = /^(?:clusters|overlays)\/([^/]+)\//.exec(file);
+  return m && works.some((w) => w.name === m[1]) ? [m[1] as string] : [];
+}
+
+/** The same finding from several clusters (a base file) is reported once, naming them all. */
+export function dedupe(findings: readonly Reported[]): Reported[] {
+  const byKey = new Map<string, Reported>();
+  for (const f of findings) {
+    const key = [f.file, f.line, f.column, f.field, f.message, f.check].join("\0");
+    const prev = byKey.get(key);
+    if (!prev) byKey.set(key, { ...f, clusters: [...f.clusters] });
+    else for (const c of f.clusters) if (!prev.clusters.includes(c)) prev.clusters.push(c);
+  }
+  return [...byKey.values()].sort((a, b) =>
+    a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+function emptyCounts(): Record<Family, { errors: number; warnings: number }> {
+  return Object.fromEntries(FAMILIES.map((f) => [f, { errors: 0, warnings: 0 }])) as Record<
+    Family,
+    { errors: number; warnings: number }
+  >;
+}
+
+/** Errors and warnings per family, per cluster (and `base` for the shared findings). */
+export function summarize(
+  findings: readonly Reported[],
+  clusters: readonly string[],
+  seconds: number,
+  cachedRenders = 0,
+): Omit<Summary, "timings"> {
+  const rows = new Map<string, ClusterSummary>();
+  for (const c of ["base", ...clusters]) rows.set(c, { cluster: c, counts: emptyCounts() });
+  for (const f of findings) {
+    for (const c of f.clusters.length ? f.clusters : ["base"]) {
+      const row = rows.get(c);
+      if (!row) continue;
+      row.counts[f.family][f.severity === "error" ? "errors" : "warnings"]++;
+    }
+  }
+  return {
+    clusters: [...rows.values()],
+    errors: findings.filter((f) => f.severity === "error").length,
+    warnings: findings.filter((f) => f.severity === "warning").length,
+    seconds,
+    cachedRenders,
+  };
+}
