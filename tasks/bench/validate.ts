@@ -39,7 +39,7 @@ function median(xs: number[]): number {
 /** A repository of `n` copies of cluster `example`, generated, in a temporary folder. */
 export async function syntheticRepo(n: number, example: string): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), `bench-validate-${n}-`));
-  for (const p of ["base", "schemas", "versions.json"]) {
+  for (const p of ["base", "schemas", "versions.json", "docs", "examples"]) {
     if (existsSync(join(ROOT, p))) cpSync(join(ROOT, p), join(root, p), { recursive: true });
   }
   mkdirSync(join(root, "clusters"), { recursive: true });

@@ -281,6 +281,22 @@ const bad: Case[] = [
     },
   },
 
+  {
+    name: "a default alert's summary changed without deno task docs",
+    apply: (r) =>
+      r.replace(
+        "base/rules/general.rules.yaml",
+        "summary: The alerting pipeline works.",
+        "summary: The alerting path works.",
+      ),
+    expect: {
+      family: "freshness",
+      file: "docs/alerts.md",
+      line: "The alerting pipeline works.",
+      message: /found `.*The alerting pipeline works\..*`; .*run `deno task docs`$/,
+    },
+  },
+
   // ---- render
   {
     name: "an overlay naming a file that does not exist",
@@ -1141,7 +1157,9 @@ const pool = new Pool(2);
 
 function copyRepo(): Repo {
   const root = mkdtempSync(join(tmpdir(), "corpus-"));
-  for (const p of ["clusters", "overlays", "base", "schemas", "versions.json"]) {
+  for (
+    const p of ["clusters", "overlays", "base", "schemas", "versions.json", "docs", "examples"]
+  ) {
     if (existsSync(join(ROOT, p))) cpSync(join(ROOT, p), join(root, p), { recursive: true });
   }
   return new Repo(root);

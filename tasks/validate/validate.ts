@@ -27,6 +27,7 @@ import {
 } from "./cluster_folder.ts";
 import { iniCredentialFindings, yamlCredentialFindings } from "./credentials.ts";
 import { lintDashboards } from "./dashboards.ts";
+import { docsFreshness } from "../docs/generate.ts";
 import { orphanOverlays, overlayFreshness } from "./freshness.ts";
 import { KUBERNETES_VERSION } from "./kubeconform.ts";
 import { locateObjectFindings, type ObjectFinding } from "./object_finding.ts";
@@ -459,6 +460,10 @@ export async function validateRepo(
       }),
       tool("dashboards", "the dashboard linter", "base/dashboards", async () => {
         collect("dashboards", (await dashboardFindings()).map((f) => ({ f, name: "" })));
+      }),
+      // The generated docs (default alerts, configuration reference) are part of the gate too.
+      tool("freshness", "deno task docs --check", "docs", async () => {
+        collect("freshness", (await docsFreshness(root)).map((f) => ({ f, name: "" })));
       }),
       baseTestsDone,
     ]);
