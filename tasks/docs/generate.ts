@@ -7,6 +7,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CLUSTER_FILES } from "../model/cluster.ts";
 import type { Finding } from "../model/finding.ts";
+import { readIfPresent } from "../model/load.ts";
 import { ROOT } from "../model/paths.ts";
 import { RULE_PARAM_INDEX, type RuleParamInfo } from "../model/rule_params.ts";
 import { type RuleTemplate, TEMPLATE_SUFFIX } from "../rules/render.ts";
@@ -30,15 +31,6 @@ export interface DocInputs {
   index: readonly RuleParamInfo[];
   kinds: KindReference[];
   exampleFiles: { path: string; text: string }[];
-}
-
-async function readIfPresent(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (e) {
-    if ((e as { code?: string }).code === "ENOENT") return undefined;
-    throw e;
-  }
 }
 
 /** Reads the templates (named from `root`, not from this checkout) and the example files. */

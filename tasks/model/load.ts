@@ -451,7 +451,8 @@ export function loadClusterFromSources(
   return { findings };
 }
 
-async function readIfPresent(path: string): Promise<string | undefined> {
+/** A file's text, or undefined when it does not exist. */
+export async function readIfPresent(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
   } catch (e) {
