@@ -11,7 +11,7 @@ import { readIfPresent } from "../model/load.ts";
 import { ROOT } from "../model/paths.ts";
 import { RULE_PARAM_INDEX, type RuleParamInfo } from "../model/rule_params.ts";
 import { type RuleTemplate, TEMPLATE_SUFFIX } from "../rules/render.ts";
-import { firstDifference } from "../validate/freshness.ts";
+import { describeDifference, firstDifference } from "../validate/freshness.ts";
 import { alertRows, ALERTS_DOC, parameterAlerts, renderAlertsDoc } from "./alerts_doc.ts";
 import {
   collectExamples,
@@ -66,11 +66,6 @@ export function renderDocs(inputs: DocInputs): Map<string, string> {
   ]);
 }
 
-function clip(s: string): string {
-  const t = s.trim();
-  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
-}
-
 /**
  * Compares the documents as `deno task docs` would write them (`expected`) with those on disk
  * (`actual`, undefined when missing): one error per stale or missing document (pure).
@@ -98,10 +93,7 @@ export function docFindings(
       ...base,
       line: d.line,
       column: 1,
-      message:
-        `stale: expected what \`${DOCS_COMMAND}\` writes now (line ${d.line}: ${
-          d.expected === undefined ? "end of file" : `\`${clip(d.expected)}\``
-        }), found ${d.actual === undefined ? "the end of the file" : `\`${clip(d.actual)}\``}; ` +
+      message: `stale: expected what \`${DOCS_COMMAND}\` writes now ${describeDifference(d)}; ` +
         `the rules, the schema or ${EXAMPLE_CLUSTER_DIR}/ changed: run \`${DOCS_COMMAND}\``,
     });
   }

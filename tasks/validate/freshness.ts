@@ -12,6 +12,13 @@ function clip(s: string): string {
   return t.length > 80 ? `${t.slice(0, 77)}...` : t;
 }
 
+/** `(line 3: \`new\`), found \`old\``: what a stale generated file has instead. */
+export function describeDifference(d: NonNullable<ReturnType<typeof firstDifference>>): string {
+  return `(line ${d.line}: ${
+    d.expected === undefined ? "end of file" : `\`${clip(d.expected)}\``
+  }), found ${d.actual === undefined ? "the end of the file" : `\`${clip(d.actual)}\``}`;
+}
+
 /** The first line (1-based) where two texts differ, with both versions of it. */
 export function firstDifference(
   expected: string,
@@ -60,12 +67,7 @@ export function overlayFreshness(
       line: d.line,
       column: 1,
       field: "",
-      message:
-        `stale: expected what generate writes now (line ${d.line}: ${
-          d.expected === undefined ? "end of file" : `\`${clip(d.expected)}\``
-        }), found ${
-          d.actual === undefined ? "the end of the file" : `\`${clip(d.actual)}\``
-        }; an ` +
+      message: `stale: expected what generate writes now ${describeDifference(d)}; an ` +
         `overlay is never edited by hand, and a change of clusters/${name}/ needs generate: ${fix}`,
       check: CHECK,
     });
