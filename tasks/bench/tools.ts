@@ -3,12 +3,12 @@
  * and Go build cache (the Go module download cache is kept: downloads are not what we measure);
  * warm is a second run over the result, which must rebuild nothing.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN_DIR, ROOT, TOOLS_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
-import { installStep } from "../tools/install.ts";
+import { installStep, readGoSums } from "../tools/install.ts";
 import { buildPlan } from "../tools/plan.ts";
 
 async function installAll(
@@ -17,13 +17,9 @@ async function installAll(
   goCache: string,
 ): Promise<Map<string, number>> {
   const versions = loadVersions();
-  const goSums: Record<string, string> = {};
-  for (const pin of Object.values(versions.tools)) {
-    if (pin.gomod) goSums[pin.gomod] = readFileSync(join(ROOT, pin.gomod, "go.sum"), "utf8");
-  }
   mkdirSync(stamps, { recursive: true });
   const times = new Map<string, number>();
-  for (const step of buildPlan(versions, ROOT, binDir, goSums)) {
+  for (const step of buildPlan(versions, ROOT, binDir, readGoSums(versions, ROOT))) {
     const r = await installStep(step, { bin: binDir, stamps, goCache });
     times.set(step.binary, r.seconds);
   }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../proc/run.ts";
+import type { Versions } from "../model/versions.ts";
 import { type BuildStep, refusedModule, requiredVersion } from "./plan.ts";
 
 export interface InstallResult {
@@ -8,6 +9,17 @@ export interface InstallResult {
   action: "up to date" | "built";
   seconds: number;
   version: string;
+}
+
+/** The go.sum of every committed tools module (part of each build's stamp). */
+export function readGoSums(versions: Versions, root: string): Record<string, string> {
+  const sums: Record<string, string> = {};
+  for (const pin of Object.values(versions.tools)) {
+    if (!pin.gomod) continue;
+    const sum = join(root, pin.gomod, "go.sum");
+    sums[pin.gomod] = existsSync(sum) ? readFileSync(sum, "utf8") : "";
+  }
+  return sums;
 }
 
 function stampPath(stampDir: string, binary: string): string {

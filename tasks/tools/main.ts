@@ -1,21 +1,14 @@
 /** `deno task tools`: installs every pinned tool of versions.json into .tools/bin, idempotently. */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { BIN_DIR, ROOT, TOOLS_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
-import { installStep } from "./install.ts";
+import { installStep, readGoSums } from "./install.ts";
 import { buildPlan } from "./plan.ts";
 
 export async function installTools(opts: { quiet?: boolean } = {}): Promise<number> {
   const versions = loadVersions();
-  const goSums: Record<string, string> = {};
-  for (const pin of Object.values(versions.tools)) {
-    if (pin.gomod) {
-      const sum = join(ROOT, pin.gomod, "go.sum");
-      goSums[pin.gomod] = existsSync(sum) ? readFileSync(sum, "utf8") : "";
-    }
-  }
-  const steps = buildPlan(versions, ROOT, BIN_DIR, goSums);
+  const steps = buildPlan(versions, ROOT, BIN_DIR, readGoSums(versions, ROOT));
   const dirs = {
     bin: BIN_DIR,
     stamps: join(TOOLS_DIR, "stamps"),
