@@ -163,6 +163,7 @@ export function containerScript(launch: ContainerLaunch): string {
     `R=${q(launch.rootDir)}`,
     // bind SOURCE TARGET OPTIONS: a folder onto a folder, a file onto a file, made if missing.
     'bind() { if [ -d "$1" ]; then mkdir -p "$2"; else mkdir -p "${2%/*}"; [ -e "$2" ] || : >"$2"; fi; mount -o "bind,$3" "$1" "$2"; }',
+    'mkdir -p "$R"',
     'mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$R"',
     // The host's /usr, for the few dynamic helpers (setpriv, env); merged-usr links as on Debian.
     `bind /usr ${at("/usr")} ro,nosuid,nodev`,

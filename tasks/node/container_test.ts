@@ -59,7 +59,8 @@ Deno.test("containerScript() binds each binary read-only at the image's path", (
 Deno.test("containerScript() builds the root on a tmpfs with a fresh /proc and a read-only /dev", () => {
   const l = lines(containerScript(launch()));
   assert.equal(l[0], "R=/run/hamon/pods/uid-1/prometheus/root");
-  assert.equal(l[2], 'mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$R"');
+  assert.equal(l[2], 'mkdir -p "$R"');
+  assert.equal(l[3], 'mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$R"');
   assert.ok(l.includes('mount -t proc -o nosuid,nodev,noexec proc "$R"/proc'));
   assert.ok(l.includes('bind /dev/urandom "$R"/dev/urandom rw'));
   assert.ok(
