@@ -5,8 +5,7 @@ import { parse, parseAllDocuments } from "yaml";
 import { type Cluster, REPLICA_LABEL } from "../model/cluster.ts";
 import { loadClusterFromSources } from "../model/load.ts";
 import { BASE_DIR, CLUSTERS_DIR } from "../model/paths.ts";
-import { loadVersions } from "../model/versions.ts";
-import { imageRef } from "../model/versions.ts";
+import { imageRef, loadVersions } from "../model/versions.ts";
 import {
   generatedHeader,
   loadOverlayInputs,

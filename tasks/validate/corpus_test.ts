@@ -608,7 +608,7 @@ const bad: Case[] = [
   },
   {
     name: "an inline Slack webhook URL",
-    apply: async (r) => {
+    apply: (r) => {
       r.replace(
         "clusters/staging/alertmanager.yaml",
         /api_url_file: .*/,
@@ -626,7 +626,7 @@ const bad: Case[] = [
   {
     name: "an inline PagerDuty routing key",
     clusters: ["production"],
-    apply: async (r) => {
+    apply: (r) => {
       r.replace(
         "clusters/production/alertmanager.yaml",
         /routing_key_file: .*/,
@@ -642,7 +642,7 @@ const bad: Case[] = [
   },
   {
     name: "a webhook URL carrying a token",
-    apply: async (r) => {
+    apply: (r) => {
       r.replace(
         "clusters/staging/alertmanager.yaml",
         "      receivers:\n",
@@ -660,7 +660,7 @@ const bad: Case[] = [
   {
     name: "an inline Grafana admin password",
     clusters: ["production"],
-    apply: async (r) => {
+    apply: (r) => {
       r.replace(
         "clusters/production/grafana.yaml",
         "      users:\n",
