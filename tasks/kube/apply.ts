@@ -10,10 +10,9 @@
  */
 import type { K8sObject } from "../render/kustomize.ts";
 import { resourceId } from "../render/kustomize.ts";
+import { waveOf } from "../render/sync_waves.ts";
 import { KubeClient, KubeError } from "./client.ts";
 import { type Health, healthOf } from "./health.ts";
-
-export const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 
 /** Argo CD's order of kinds inside a wave; other kinds (custom resources) come after. */
 export const KIND_ORDER = [
@@ -53,11 +52,6 @@ export const KIND_ORDER = [
   "Ingress",
   "APIService",
 ] as const;
-
-export function waveOf(obj: K8sObject): number {
-  const w = Number(obj.metadata.annotations?.[SYNC_WAVE] ?? "0");
-  return Number.isInteger(w) ? w : 0;
-}
 
 function kindRank(kind: string): number {
   const i = (KIND_ORDER as readonly string[]).indexOf(kind);
