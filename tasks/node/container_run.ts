@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { toolPath } from "../model/paths.ts";
 import type { Versions } from "../model/versions.ts";
 import { spawnLogged } from "../stack/process.ts";
-import { expand } from "./env.ts";
+import { expandVars } from "../render/container_env.ts";
 import { containerArgv, runnableImage } from "./images.ts";
 import type { Container, Probe } from "./pod_types.ts";
 import { probeOnce, ProbeState, type ProbeTarget } from "./probes.ts";
@@ -97,8 +97,8 @@ export class ContainerRun {
     const vars = ctx.env;
     const argv = containerArgv(
       image.run,
-      this.spec.command?.map((a) => expand(a, vars)),
-      this.spec.args?.map((a) => expand(a, vars)),
+      this.spec.command?.map((a) => expandVars(a, vars)),
+      this.spec.args?.map((a) => expandVars(a, vars)),
     );
     const workingDir = this.spec.workingDir ?? image.run.workingDir;
     const launch: ContainerLaunch = {

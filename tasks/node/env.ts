@@ -3,6 +3,7 @@
  * resource references, ConfigMap and Secret keys, `envFrom`, and `$(VAR)` references expanded in
  * env values, `command` and `args`. Pure: ConfigMaps and Secrets come in as already read.
  */
+import { expandVars } from "../render/container_env.ts";
 import type { Container, Pod } from "./pod_types.ts";
 
 export interface EnvSources {
@@ -83,14 +84,6 @@ export function resourceValue(
   return String(Math.ceil(value / divisor));
 }
 
-/** Expands `$(NAME)` from `vars`; `$$(NAME)` is a literal `$(NAME)`; unknown names stay. */
-export function expand(text: string, vars: ReadonlyMap<string, string>): string {
-  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name?: string) => {
-    if (m === "$$") return "$";
-    return vars.get(name as string) ?? m;
-  });
-}
-
 /** The container's environment, in order, with references resolved. Throws on a missing key
  * that is not optional, naming it (the kubelet's CreateContainerConfigError). */
 export function containerEnv(container: Container, src: EnvSources): Map<string, string> {
@@ -108,7 +101,7 @@ export function containerEnv(container: Container, src: EnvSources): Map<string,
   }
   for (const e of container.env ?? []) {
     if (e.valueFrom === undefined) {
-      vars.set(e.name, expand(e.value ?? "", vars));
+      vars.set(e.name, expandVars(e.value ?? "", vars));
       continue;
     }
     const vf = e.valueFrom;

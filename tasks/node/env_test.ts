@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { containerEnv, expand, quantity } from "./env.ts";
+import { containerEnv, quantity } from "./env.ts";
 import type { Pod } from "./pod_types.ts";
 
 const pod: Pod = {
@@ -59,8 +59,7 @@ Deno.test("containerEnv() names a missing key, unless the reference is optional"
   assert.equal(containerEnv(ref(true), src).has("X"), false);
 });
 
-Deno.test("expand() and quantity() read the kubelet's notations", () => {
-  assert.equal(expand("$(A)-$(B)", new Map([["A", "1"]])), "1-$(B)");
+Deno.test("quantity() reads Kubernetes quantities", () => {
   assert.equal(quantity("500m"), 0.5);
   assert.equal(quantity("2Gi"), 2 * 2 ** 30);
   assert.equal(quantity("x"), undefined);

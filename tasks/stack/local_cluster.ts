@@ -12,7 +12,8 @@ import { localNetwork, startControlPlane } from "../controlplane/controlplane.ts
 import { operatorCrds } from "../controlplane/crds.ts";
 import { localJudge } from "../controlplane/judge.ts";
 import { type ClusterState, removeState, writeState } from "../controlplane/state.ts";
-import { applyInWaves, SYNC_WAVE, type WaveReport } from "../kube/apply.ts";
+import { applyInWaves, type WaveReport } from "../kube/apply.ts";
+import { SYNC_WAVE_ANNOTATION } from "../render/sync_waves.ts";
 import { KubeClient } from "../kube/client.ts";
 import { CACHE_DIR, OVERLAYS_DIR, toolPath } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
@@ -81,7 +82,7 @@ function platformSecrets(ns: string, sinkUrl: string): K8sObject[] {
   const secret = (name: string, data: Record<string, string>): K8sObject => ({
     apiVersion: "v1",
     kind: "Secret",
-    metadata: { name, namespace: ns, annotations: { [SYNC_WAVE]: "-1" } },
+    metadata: { name, namespace: ns, annotations: { [SYNC_WAVE_ANNOTATION]: "-1" } },
     type: "Opaque",
     stringData: data,
   });
@@ -230,17 +231,23 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     const t1 = performance.now();
     const crds = (await operatorCrds(versions)).map((c) => ({
       ...c,
-      metadata: { ...c.metadata, annotations: { ...c.metadata.annotations, [SYNC_WAVE]: "-2" } },
+      metadata: {
+        ...c.metadata,
+        annotations: { ...c.metadata.annotations, [SYNC_WAVE_ANNOTATION]: "-2" },
+      },
     }));
     const extra = [
       ...addons(versions, net).map((o) => ({
         ...o,
-        metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [SYNC_WAVE]: "-3" } },
+        metadata: {
+          ...o.metadata,
+          annotations: { ...o.metadata.annotations, [SYNC_WAVE_ANNOTATION]: "-3" },
+        },
       })),
       {
         apiVersion: "v1",
         kind: "Namespace",
-        metadata: { name: namespace, annotations: { [SYNC_WAVE]: "-1" } },
+        metadata: { name: namespace, annotations: { [SYNC_WAVE_ANNOTATION]: "-1" } },
       },
       ...platformSecrets(namespace, `http://${net.advertiseAddress}:${new URL(sink.url).port}`),
     ];
