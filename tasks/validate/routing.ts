@@ -10,6 +10,8 @@ import { run } from "../proc/run.ts";
 import type { K8sObject } from "../render/kustomize.ts";
 import { parse as parseYaml } from "yaml";
 import type { SourceFile } from "./source_index.ts";
+import { suspiciousValue } from "./matchers.ts";
+import { matcherFindings } from "./routing_matchers.ts";
 import { findLine, parseYamlFile, positionOf } from "./yaml_locate.ts";
 
 /** The Secret the overlay generates with the cluster's Alertmanager configuration. */
@@ -220,7 +222,20 @@ export function parseRouteTests(file: SourceFile): { cases: RouteCase[]; finding
           !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k) || (typeof v !== "string" && typeof v !== "number")
         ) {
           bad(p.key as Node, `${field}.labels.${k}`, `expected label name: value, found ${k}`);
-        } else labels[k] = String(v);
+          continue;
+        }
+        // An alert label never starts with an operator: `severity: =critical` is a typo.
+        const why = suspiciousValue(String(v));
+        if (why) {
+          bad(
+            p.value as Node,
+            `${field}.labels.${k}`,
+            `expected the value of label ${k} as an alert carries it, found ${
+              JSON.stringify(String(v))
+            }: ${why}`,
+          );
+        }
+        labels[k] = String(v);
       }
     }
     const receivers: string[] = [];
@@ -290,7 +305,9 @@ export async function amtoolRoute(
     "routes",
     "test",
     `--config.file=${configFile}`,
-    ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+    // Quoted, so amtool reads a value with spaces, commas or quotes as written (its strict
+    // parser and its classic fallback agree on a double-quoted value).
+    ...Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
   ]);
   if (r.code !== 0 && r.stdout.trim() === "") {
     return { receivers: [], error: (r.stderr || r.stdout).trim() };
@@ -404,7 +421,10 @@ export function clusterRouting(
   const csc = ctx.own.get("alertmanager.yaml");
   const sources = csc !== undefined ? [{ path: `${ctx.dir}/alertmanager.yaml`, text: csc }] : [];
   const fallback = sources[0]?.path ?? `${ctx.overlayDir}/config/alertmanager.yaml`;
-  const findings = receiverFindings(amText, sources, fallback);
+  const findings = [
+    ...receiverFindings(amText, sources, fallback),
+    ...sources.flatMap((s) => matcherFindings(s)),
+  ];
   const routesTest = ctx.own.get("routes-test.yaml");
   if (routesTest === undefined) return { findings, amConfig: amText, routeCases: [] };
   const file = `${ctx.dir}/routes-test.yaml`;

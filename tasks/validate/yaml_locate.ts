@@ -83,6 +83,23 @@ export function positionOf(node: Node | null | undefined, lc: LineCounter): Posi
   return { line: p.line, column: p.col };
 }
 
+/**
+ * Position of the character at `offset` of a scalar's value: exact when the file writes the value
+ * as it reads (plain, or quoted without escapes or folding), else the scalar's first character.
+ */
+export function positionInScalar(node: Node, parsed: ParsedYaml, offset: number): Position {
+  const [start = 0, end = start] = node.range ?? [];
+  const raw = parsed.text.slice(start, end);
+  const value = isScalar(node) ? String(node.value) : undefined;
+  let at = start;
+  if (value !== undefined && offset >= 0 && offset <= value.length) {
+    if (raw === value) at = start + offset;
+    else if (/^["']/.test(raw) && raw.slice(1, -1) === value) at = start + 1 + offset;
+  }
+  const p = parsed.lc.linePos(at);
+  return { line: p.line, column: p.col };
+}
+
 /** A YAML text parsed into documents, with a line counter for positions. */
 export interface ParsedYaml {
   text: string;
