@@ -6,9 +6,11 @@ import { parseManifests } from "../render/kustomize.ts";
 import { ensureSchemas } from "../schemas/build.ts";
 import { LOCK_FILE, parseLock } from "../schemas/lock.ts";
 import {
+  documentsOf,
   errorsOf,
   fieldPath,
   kubeconformErrors,
+  kubeconformErrorsOfRenders,
   kubeconformFindings,
   KUBERNETES_VERSION,
 } from "./kubeconform.ts";
@@ -74,13 +76,14 @@ Deno.test("kubeconformErrors() refuses a Kubernetes version it has no schemas fo
   });
 });
 
-Deno.test("errorsOf() tells same-named objects apart by document order", () => {
-  const objects = parseManifests(
-    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: one}\n---\n" +
-      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: two}\n",
-  );
-  const result = (msg: string) => ({
-    filename: "stdin",
+Deno.test("errorsOf() gives each result to the render and object of the file it names", () => {
+  const objects = (ns: string) =>
+    parseManifests(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ${ns}}\n---\n` +
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ${ns}-too}\n`,
+    );
+  const result = (filename: string, msg: string) => ({
+    filename,
     kind: "ConfigMap",
     name: "a",
     version: "v1",
@@ -88,13 +91,44 @@ Deno.test("errorsOf() tells same-named objects apart by document order", () => {
     msg: "",
     validationErrors: [{ path: "", msg }],
   });
-  assert.deepEqual(
-    errorsOf({ resources: [result("first"), result("second")] }, objects).map((e) => [
-      e.resource,
-      e.message,
-    ]),
-    [["ConfigMap/one/a", "first"], ["ConfigMap/two/a", "second"]],
+  const found = errorsOf(
+    { resources: [result("/tmp/k/1/1.yaml", "second"), result("/tmp/k/0/0.yaml", "first")] },
+    [objects("one"), objects("two")],
   );
+  assert.deepEqual(found.map((list) => list.map((e) => [e.resource, e.index, e.message])), [
+    [["ConfigMap/one/a", 0, "first"]],
+    [["ConfigMap/two-too/a", 1, "second"]],
+  ]);
+});
+
+Deno.test("documentsOf() keeps kustomize's documents, or writes each object as JSON", () => {
+  const yaml = "a: 1\nkind: X\n---\nkind: Y\n";
+  assert.deepEqual(documentsOf({ yaml, objects: parseManifests(yaml) }), [
+    "a: 1\nkind: X\n",
+    "\nkind: Y\n",
+  ]);
+  assert.deepEqual(
+    documentsOf({ yaml, objects: [{ apiVersion: "v1", kind: "Z", metadata: { name: "z" } }] }),
+    ['{"apiVersion":"v1","kind":"Z","metadata":{"name":"z"}}'],
+  );
+});
+
+Deno.test("kubeconformErrorsOfRenders() tells the same object of two renders apart", async () => {
+  const deployment = (extra: string) =>
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: grafana, namespace: monitoring}\n" +
+    "spec:\n  selector: {matchLabels: {app: g}}\n" +
+    `  template:\n    metadata: {labels: {app: g}}\n    spec:\n${extra}` +
+    "      containers: [{name: g, image: 'grafana/grafana:1'}]\n";
+  const good = deployment("");
+  const bad = deployment("      terminationGracePeriodSecond: 30\n");
+  const renders = [good, bad, good].map((yaml) => ({ yaml, objects: parseManifests(yaml) }));
+  const found = await kubeconformErrorsOfRenders(renders, { ...opts, workers: 2 });
+  assert.deepEqual(found.map((list) => list.map((e) => [e.resource, e.index, e.field])), [
+    [],
+    [["Deployment/monitoring/grafana", 0, "spec.template.spec"]],
+    [],
+  ]);
+  assert.equal(found[1]?.[0]?.object, renders[1]?.objects[0]);
 });
 
 Deno.test("fieldPath() turns kubeconform's unescaped pointer into a field path", () => {

@@ -11,7 +11,7 @@ import { toolPath } from "../model/paths.ts";
 import type { K8sObject, Render } from "../render/kustomize.ts";
 import { parseTestOutput } from "../rules/promtool.ts";
 import { hashOf, type ResultCache } from "./cache.ts";
-import { type KubeconformError, kubeconformErrors } from "./kubeconform.ts";
+import { type KubeconformError, kubeconformErrorsOfRenders } from "./kubeconform.ts";
 import type { Pool } from "./pool.ts";
 import { amtoolRoute, parseCheckConfig, type RouteCase } from "./routing.ts";
 import { balance, promtoolCheckBatch, promtoolTestBatch, ruleCheckFindings } from "./rules.ts";
@@ -227,15 +227,18 @@ interface StoredError {
 }
 
 /**
- * kubeconform over every render: the renders not cached are concatenated into at most one stream
- * per core, so each process compiles the schemas once for many renders.
+ * kubeconform over every render: the renders not cached are split into at most one process per
+ * core, each of which compiles the schemas once for its renders; every error comes back with
+ * its own render and object (see kubeconformErrorsOfRenders).
  */
 export async function kubeconformRenders(
   env: ToolEnv,
   renders: readonly Render[],
 ): Promise<Array<Array<KubeconformError & { object?: K8sObject }>>> {
   const stored = await env.cache.many<Render, StoredError[]>(
-    "kubeconform",
+    // Named for how errors are told to objects (one file per object): results of the former
+    // stream-per-group runs, which could name another render's object, are not read back.
+    "kubeconform-per-object",
     renders,
     (r) => hashOf(env.ids.kubeconform ?? "", env.ids.schemas ?? "", r.yaml),
     async (missing) => {
@@ -246,26 +249,20 @@ export async function kubeconformRenders(
       );
       const out: StoredError[][] = missing.map(() => []);
       await Promise.all(groups.map(async (g) => {
-        const objects = g.flatMap((x) => x.r.objects);
-        const owner = new Map<K8sObject, { i: number; index: number }>();
-        for (const x of g) x.r.objects.forEach((o, index) => owner.set(o, { i: x.i, index }));
-        const yaml = g.map((x) => x.r.yaml.replace(/\n*$/, "\n")).join("---\n");
         const errors = await env.pool.run(() =>
-          kubeconformErrors({ yaml, objects }, {
+          kubeconformErrorsOfRenders(g.map((x) => x.r), {
             kubernetesVersion: env.kubernetesVersion,
             ...(env.schemaDir ? { schemaDir: env.schemaDir } : {}),
           })
         );
-        for (const e of errors) {
-          const o = e.object ? owner.get(e.object) : undefined;
-          const i = o?.i ?? g[0]?.i ?? 0;
-          (out[i] as StoredError[]).push({
-            index: o?.index ?? -1,
+        g.forEach((x, k) => {
+          out[x.i] = (errors[k] ?? []).map((e) => ({
+            index: e.index ?? -1,
             resource: e.resource,
             field: e.field,
             message: e.message,
-          });
-        }
+          }));
+        });
       }));
       return out;
     },
