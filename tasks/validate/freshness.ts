@@ -4,6 +4,7 @@
  * the first differing line and the command that fixes it.
  */
 import type { Finding } from "../model/finding.ts";
+import type { ClusterSpot } from "./cluster_values.ts";
 
 const CHECK = "freshness";
 
@@ -33,14 +34,19 @@ export function firstDifference(
   return null;
 }
 
+/** Where in the cluster's folder a line of a generated file is written from (generated_lines.ts). */
+export type GeneratedLineSource = (path: string, line: number) => ClusterSpot | null;
+
 /**
  * Compares an overlay as generate would write it (`expected`, paths relative to the overlay)
- * with the files on disk (`actual`, same keys) for cluster `name`.
+ * with the files on disk (`actual`, same keys) for cluster `name`. A stale line that generate
+ * writes from a value of the cluster's folder (`source`) is reported at that value.
  */
 export function overlayFreshness(
   name: string,
   expected: ReadonlyMap<string, string>,
   actual: ReadonlyMap<string, string>,
+  source: GeneratedLineSource = () => null,
 ): Finding[] {
   const out: Finding[] = [];
   const fix = `run \`deno task generate ${name}\``;
@@ -61,6 +67,26 @@ export function overlayFreshness(
     }
     const d = firstDifference(text, found);
     if (!d) continue;
+    const spot = d.expected === undefined ? null : source(path, d.line);
+    if (spot) {
+      const from = spot.written
+        ? `from ${spot.field} here`
+        : `from the default of ${spot.field}, which this file does not set`;
+      out.push({
+        severity: "error",
+        file: spot.file,
+        line: spot.line,
+        column: spot.column,
+        field: spot.field,
+        message:
+          `stale: ${file(path)}:${d.line} has ${
+            d.actual === undefined ? "nothing" : `\`${clip(d.actual)}\``
+          } where generate now writes \`${clip(d.expected as string)}\` ${from}; an overlay is ` +
+          `never edited by hand, and a change of clusters/${name}/ needs generate: ${fix}`,
+        check: CHECK,
+      });
+      continue;
+    }
     out.push({
       severity: "error",
       file: file(path),

@@ -48,3 +48,29 @@ Deno.test("orphanOverlays() reports an overlay without its cluster", () => {
     "overlays/b/kustomization.yaml",
   ]);
 });
+
+Deno.test("overlayFreshness() reports a stale line at the cluster value generate writes it from", () => {
+  const expected = new Map([["patches/p.yaml", "# header\nretention: 8d\n"]]);
+  const actual = new Map([["patches/p.yaml", "# header\nretention: 7d\n"]]);
+  const source = (path: string, line: number) =>
+    path === "patches/p.yaml" && line === 2
+      ? {
+        file: "clusters/staging/prometheus.yaml",
+        line: 6,
+        column: 5,
+        field: "spec.config.retention_time",
+        written: true,
+      }
+      : null;
+  assertEquals(overlayFreshness("staging", expected, actual, source), [{
+    severity: "error",
+    file: "clusters/staging/prometheus.yaml",
+    line: 6,
+    column: 5,
+    field: "spec.config.retention_time",
+    message: "stale: overlays/staging/patches/p.yaml:2 has `retention: 7d` where generate now " +
+      "writes `retention: 8d` from spec.config.retention_time here; an overlay is never edited " +
+      "by hand, and a change of clusters/staging/ needs generate: run `deno task generate staging`",
+    check: "freshness",
+  }]);
+});

@@ -12,7 +12,12 @@ import { parse as parseYaml } from "yaml";
 import type { SourceFile } from "./source_index.ts";
 import { suspiciousValue } from "./matchers.ts";
 import { matcherFindings } from "./routing_matchers.ts";
-import { findLine, parseYamlFile, positionOf } from "./yaml_locate.ts";
+import { findLine, type ParsedYaml, parseYamlFile, pathAtLine, positionOf } from "./yaml_locate.ts";
+import {
+  ALERTMANAGER_CONFIG_PATH,
+  type ClusterSpot,
+  type ClusterValues,
+} from "./cluster_values.ts";
 
 /** The Secret the overlay generates with the cluster's Alertmanager configuration. */
 export const ALERTMANAGER_CONFIG_SECRET = "alertmanager-main-config";
@@ -342,35 +347,40 @@ export async function runRouteCase(
   }];
 }
 
-/** amtool check-config over several files at once; findings on each failing file. */
-export async function amtoolCheckConfig(
-  files: ReadonlyArray<{ path: string; report: { file: string; line: number; column: number } }>,
-): Promise<Finding[]> {
-  if (files.length === 0) return [];
-  const r = await run(toolPath("amtool"), ["check-config", ...files.map((f) => f.path)]);
-  if (r.code === 0) return [];
-  return parseCheckConfig(r.stdout + "\n" + r.stderr, files);
+/**
+ * amtool prints, per file, `Checking '<path>'  SUCCESS` or `Checking '<path>'  FAILED: <why>`,
+ * where `<why>` may run over several lines (`yaml: unmarshal errors:` and one `line N: …` per
+ * problem) and ends with a blank line: each failed file's full reason.
+ */
+export function checkConfigFailures(output: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const re = /Checking '([^']+)'\s+FAILED:[ \t]*([\s\S]*?)(?=\n[ \t]*\n|\nChecking '|\nFound:|$)/g;
+  for (const m of output.matchAll(re)) out.set(m[1] as string, (m[2] ?? "").trim());
+  return out;
+}
+
+/** A failure as one line for a message. */
+function oneLine(failure: string): string {
+  return failure.split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
 }
 
 /**
- * amtool prints, per file, `Checking '<path>'  SUCCESS` or `Checking '<path>'  FAILED: <why>`;
- * each failure becomes a finding on the source the file was generated from.
+ * Each failure of amtool check-config's `output` as a finding on the source its file was
+ * generated from.
  */
 export function parseCheckConfig(
   output: string,
   files: ReadonlyArray<{ path: string; report: { file: string; line: number; column: number } }>,
 ): Finding[] {
   const out: Finding[] = [];
-  for (const m of output.matchAll(/Checking '([^']+)'\s+FAILED:\s*(.*)/g)) {
-    const f = files.find((x) => x.path === m[1]);
+  for (const [path, failure] of checkConfigFailures(output)) {
+    const f = files.find((x) => x.path === path);
     if (!f) continue;
     out.push({
       severity: "error",
       ...f.report,
       field: "spec.notification.config",
-      message: `expected a configuration amtool check-config accepts, found: ${
-        (m[2] ?? "").trim()
-      }`,
+      message: `expected a configuration amtool check-config accepts, found: ${oneLine(failure)}`,
       check: "amtool",
     });
   }
@@ -383,6 +393,60 @@ export function parseCheckConfig(
       check: "amtool",
     });
   }
+  return out;
+}
+
+/**
+ * Where in the cluster's alertmanager.yaml the problem amtool reports about the rendered
+ * configuration `configText` is written: the line it names (`line 12: field recevier not
+ * found`), else the value it quotes (`undefined receiver "pagr"`), else the configuration's key.
+ * null when the cluster has no alertmanager.yaml (the defaults alone are at fault).
+ */
+export function amtoolFailureAt(
+  failure: string,
+  configText: string,
+  values: ClusterValues,
+): ClusterSpot | null {
+  let parsed: ParsedYaml | undefined;
+  try {
+    parsed = parseYamlFile(configText);
+  } catch { /* the configuration's key below */ }
+  const doc = parsed?.docs[0];
+  const merged = doc && doc.errors.length === 0 ? doc.toJS() : undefined;
+  const line = /\bline (\d+):/.exec(failure)?.[1];
+  if (doc && parsed && merged !== undefined && line !== undefined) {
+    const path = pathAtLine(doc, parsed.lc, Number(line));
+    const spot = path ? values.ofAlertmanagerConfig(path, merged) : null;
+    if (spot?.written) return spot;
+  }
+  if (merged !== undefined) {
+    // A quoted value, first where its key is a word of the reason (`name "chat" is not unique`).
+    const named = (path: Array<string | number>) => {
+      const key = path.findLast((s) => typeof s === "string");
+      return typeof key === "string" && new RegExp(`\\b${escapeRe(key)}\\b`).test(failure) ? 0 : 1;
+    };
+    for (const [, quoted] of failure.matchAll(/"([^"\n]+)"/g)) {
+      const paths = pathsOfValue(merged, quoted as string).sort((a, b) => named(a) - named(b));
+      for (const path of paths) {
+        const spot = values.ofAlertmanagerConfig(path, merged);
+        if (spot?.written) return spot;
+      }
+    }
+  }
+  return values.at("alertmanager.yaml", ALERTMANAGER_CONFIG_PATH);
+}
+
+/** Every path at which `value` is a string in `tree`, in document order. */
+function pathsOfValue(tree: unknown, value: string): Array<Array<string | number>> {
+  const out: Array<Array<string | number>> = [];
+  const walk = (v: unknown, path: Array<string | number>) => {
+    if (v === value) out.push(path);
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    }
+  };
+  walk(tree, []);
   return out;
 }
 

@@ -13,7 +13,7 @@ import { parseTestOutput } from "../rules/promtool.ts";
 import { hashOf, type ResultCache } from "./cache.ts";
 import { type KubeconformError, kubeconformErrorsOfRenders } from "./kubeconform.ts";
 import type { Pool } from "./pool.ts";
-import { amtoolRoute, parseCheckConfig, type RouteCase } from "./routing.ts";
+import { amtoolRoute, checkConfigFailures, parseCheckConfig, type RouteCase } from "./routing.ts";
 import { balance, promtoolCheckBatch, promtoolTestBatch, ruleCheckFindings } from "./rules.ts";
 import { run } from "../proc/run.ts";
 
@@ -136,7 +136,9 @@ export async function runRuleTests(
 
 export interface AmConfigInput {
   text: string;
+  /** Where a failure is reported: by default `report`; `locate` may place it by its text. */
   report: { file: string; line: number; column: number };
+  locate?: (failure: string) => { file: string; line: number; column: number } | null;
 }
 
 export async function checkAmConfigs(
@@ -144,7 +146,8 @@ export async function checkAmConfigs(
   configs: readonly AmConfigInput[],
 ): Promise<Finding[][]> {
   const failures = await env.cache.many<AmConfigInput, string | null>(
-    "amtool-check",
+    // Named for what is kept: amtool's whole reason, over several lines.
+    "amtool-check-config",
     configs,
     (c) => hashOf(env.ids.amtool ?? "", c.text),
     async (missing) => {
@@ -152,10 +155,7 @@ export async function checkAmConfigs(
         missing.map((c) => stage(env, "am", hashOf(c.text), "alertmanager.yaml", c.text)),
       );
       const r = await exec(env)(toolPath("amtool"), ["check-config", ...paths]);
-      const failures = new Map<string, string>();
-      for (const m of `${r.stdout}\n${r.stderr}`.matchAll(/Checking '([^']+)'\s+FAILED:\s*(.*)/g)) {
-        failures.set(m[1] as string, (m[2] ?? "").trim());
-      }
+      const failures = checkConfigFailures(`${r.stdout}\n${r.stderr}`);
       if (r.code !== 0 && failures.size === 0) {
         throw new Error(`amtool check-config exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
       }
@@ -165,7 +165,8 @@ export async function checkAmConfigs(
   return configs.map((c, i) => {
     const failure = failures[i];
     if (failure === null || failure === undefined) return [];
-    return parseCheckConfig(`Checking 'x'  FAILED: ${failure}`, [{ path: "x", report: c.report }]);
+    const report = c.locate?.(failure) ?? c.report;
+    return parseCheckConfig(`Checking 'x'  FAILED: ${failure}\n\n`, [{ path: "x", report }]);
   });
 }
 

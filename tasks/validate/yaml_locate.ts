@@ -134,6 +134,40 @@ export function positionInDoc(
   return { ...positionOf(node, lc), exact: false };
 }
 
+/**
+ * The path of the field written on `line` of a document: the key on that line, or the deepest
+ * map entry or list item spanning it; null when the line is outside the document's contents.
+ */
+export function pathAtLine(doc: Document.Parsed, lc: LineCounter, line: number): Segment[] | null {
+  const lineOf = (offset: number) => lc.linePos(offset).line;
+  const spans = (node: unknown): boolean => {
+    const range = (node as Node | null)?.range;
+    if (!range) return false;
+    return lineOf(range[0]) <= line && line <= lineOf(Math.max(range[0], range[1] - 1));
+  };
+  if (!spans(doc.contents)) return null;
+  const path: Segment[] = [];
+  let node: unknown = doc.contents;
+  for (;;) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) =>
+        (isScalar(p.key) && p.key.range && lineOf(p.key.range[0]) === line) || spans(p.value)
+      );
+      if (!pair || !isScalar(pair.key)) return path;
+      path.push(String(pair.key.value));
+      // A key on this line is the answer, unless its value is a collection starting there too.
+      if (pair.key.range && lineOf(pair.key.range[0]) === line && !spans(pair.value)) return path;
+      if (pair.key.range && lineOf(pair.key.range[0]) === line && isScalar(pair.value)) return path;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const i = node.items.findIndex((item) => spans(item));
+      if (i < 0) return path;
+      path.push(i);
+      node = node.items[i];
+    } else return path;
+  }
+}
+
 /** 1-based line and column of a UTF-16 offset. */
 export function lineColumn(text: string, offset: number): Position {
   let line = 1;
