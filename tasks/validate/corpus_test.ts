@@ -877,7 +877,7 @@ const bad: Case[] = [
     expect: {
       family: "routing",
       file: "clusters/staging/alertmanager.yaml",
-      line: 1,
+      line: "source_matchers: ['severity = = \"critical\"']",
       message: /^expected a configuration amtool check-config accepts, found: /,
     },
   },

@@ -425,23 +425,30 @@ export function amtoolFailureAt(
       const key = path.findLast((s) => typeof s === "string");
       return typeof key === "string" && new RegExp(`\\b${escapeRe(key)}\\b`).test(failure) ? 0 : 1;
     };
-    for (const [, quoted] of failure.matchAll(/"([^"\n]+)"/g)) {
-      const paths = pathsOfValue(merged, quoted as string).sort((a, b) => named(a) - named(b));
-      for (const path of paths) {
-        const spot = values.ofAlertmanagerConfig(path, merged);
-        if (spot?.written) return spot;
+    const quoted = [...failure.matchAll(/"([^"\n]+)"/g)].map((m) => m[1] as string);
+    // The value itself, else a value that contains it (a matcher quoted in part).
+    for (
+      const test of [(v: string, q: string) => v === q, (v: string, q: string) => v.includes(q)]
+    ) {
+      for (const q of quoted) {
+        const paths = pathsOf(merged, (v) => test(v, q)).sort((a, b) => named(a) - named(b));
+        for (const path of paths) {
+          const spot = values.ofAlertmanagerConfig(path, merged);
+          if (spot?.written) return spot;
+        }
       }
     }
   }
   return values.at("alertmanager.yaml", ALERTMANAGER_CONFIG_PATH);
 }
 
-/** Every path at which `value` is a string in `tree`, in document order. */
-function pathsOfValue(tree: unknown, value: string): Array<Array<string | number>> {
+/** Every path of `tree` whose value is a string `test` accepts, in document order. */
+function pathsOf(tree: unknown, test: (v: string) => boolean): Array<Array<string | number>> {
   const out: Array<Array<string | number>> = [];
   const walk = (v: unknown, path: Array<string | number>) => {
-    if (v === value) out.push(path);
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    if (typeof v === "string") {
+      if (test(v)) out.push(path);
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
     else if (v !== null && typeof v === "object") {
       for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
     }

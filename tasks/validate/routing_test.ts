@@ -169,3 +169,23 @@ Deno.test("amtoolFailureAt() finds a quoted value, else the configuration's key"
   assertEquals(amtoolFailureAt("something else", rendered, values)?.line, 5);
   assertEquals(amtoolFailureAt("x", rendered, new ClusterValues("clusters/b", new Map())), null);
 });
+
+Deno.test("amtoolFailureAt() finds a value amtool quotes in part", () => {
+  const own = `spec:
+  notification:
+    config:
+      inhibit_rules:
+        - source_matchers: ['severity = = "critical"']
+`;
+  const rendered = `inhibit_rules:
+  - source_matchers: ['severity = "critical"']
+  - source_matchers: ['severity = = "critical"']
+`;
+  const values = new ClusterValues("clusters/a", new Map([["alertmanager.yaml", own]]));
+  const failure = 'matcher value contains unescaped double quote: = "critical"';
+  // The default rule (first) holds "critical" too, but it is not the cluster's.
+  assertEquals(
+    amtoolFailureAt(failure, rendered, values)?.field,
+    "spec.notification.config.inhibit_rules[0].source_matchers[0]",
+  );
+});
