@@ -61,9 +61,9 @@ export interface KubeconformOptions {
 
 /**
  * Runs the pinned kubeconform once over several renders (one process compiles each schema once
- * for all of them) and returns the errors of each render. Every object is written to a file of
- * its own, `<render>/<object>.yaml`, and kubeconform names that file in each result: an error is
- * told to its cluster and object exactly, whatever the kind, name or order of the results.
+ * for all of them) and returns the errors of each render. Each render is written to files of its
+ * own (see stagedFiles()) and kubeconform names the file in each result: an error is told to its
+ * cluster exactly, and to its object by the file and the object's apiVersion, kind and name.
  */
 export async function kubeconformErrorsOfRenders(
   renders: ReadonlyArray<Pick<Render, "yaml" | "objects">>,
@@ -81,7 +81,7 @@ export async function kubeconformErrorsOfRenders(
     await Promise.all(renders.map(async (render, r) => {
       await mkdir(join(dir, String(r)));
       await Promise.all(
-        documentsOf(render).map((text, o) => writeFile(join(dir, String(r), `${o}.yaml`), text)),
+        stagedFiles(render).map((f) => writeFile(join(dir, String(r), f.name), f.text)),
       );
     }));
     const res = await run(toolPath("kubeconform"), [
@@ -119,20 +119,61 @@ export function documentsOf(render: Pick<Render, "yaml" | "objects">): string[] 
     : render.objects.map((o) => JSON.stringify(o));
 }
 
-/** `…/<render>/<object>.yaml` → the two indexes. */
-const STAGED = /(?:^|[\\/])(\d+)[\\/](\d+)\.yaml$/;
+/** What tells a render's objects apart in kubeconform's answer. */
+function keyOf(apiVersion: unknown, kind: unknown, name: unknown): string {
+  return `${apiVersion}\0${kind}\0${name}`;
+}
 
-/** Maps kubeconform's results to errors on the objects of each render, by the file it names. */
+/**
+ * Each object's index by its key, for the objects whose key is theirs alone in the render: all
+ * of a kustomize render, which refuses two objects of one kind, name and namespace and puts
+ * every namespaced object in the overlay's namespace.
+ */
+function uniqueKeys(objects: readonly K8sObject[]): Map<string, number> {
+  const seen = new Map<string, number>();
+  objects.forEach((o, i) => {
+    const k = keyOf(o.apiVersion, o.kind, o.metadata?.name);
+    seen.set(k, seen.has(k) ? -1 : i);
+  });
+  return new Map([...seen].filter(([, i]) => i >= 0));
+}
+
+/**
+ * The files a render is written to for kubeconform: `all.yaml` holds every object its
+ * apiVersion, kind and name tell apart, and any other object (the same kind and name twice, in
+ * two namespaces) has a file of its own, `o<index>.yaml`. A few files per render keep the cost
+ * of a single stream; the names make each result's object certain.
+ */
+export function stagedFiles(
+  render: Pick<Render, "yaml" | "objects">,
+): Array<{ name: string; text: string }> {
+  const docs = documentsOf(render).map((d) => (d.endsWith("\n") ? d : `${d}\n`));
+  const unique = new Set(uniqueKeys(render.objects).values());
+  const files = docs.flatMap((text, i) => unique.has(i) ? [] : [{ name: `o${i}.yaml`, text }]);
+  const all = docs.filter((_, i) => unique.has(i));
+  return all.length > 0 ? [{ name: "all.yaml", text: all.join("---\n") }, ...files] : files;
+}
+
+/** `…/<render>/all.yaml` or `…/<render>/o<object>.yaml`. */
+const STAGED = /(?:^|[\\/])(\d+)[\\/](?:all|o(\d+))\.yaml$/;
+
+/**
+ * Maps kubeconform's results to errors on the objects of each render: the render by the file
+ * kubeconform names, the object by that file and its apiVersion, kind and name.
+ */
 export function errorsOf(
   output: KubeconformOutput,
   renders: ReadonlyArray<readonly K8sObject[]>,
 ): KubeconformError[][] {
   const out: Array<Array<KubeconformError & { index: number }>> = renders.map(() => []);
+  const keys = renders.map(uniqueKeys);
   for (const res of output.resources) {
     if (res.status !== "statusInvalid" && res.status !== "statusError") continue;
     const m = STAGED.exec(res.filename);
     const r = m ? Number(m[1]) : -1;
-    const index = m ? Number(m[2]) : -1;
+    const index = m?.[2] !== undefined
+      ? Number(m[2])
+      : (keys[r]?.get(keyOf(res.version, res.kind, res.name)) ?? -1);
     const object = renders[r]?.[index];
     const list = out[r] ?? out[0];
     if (!list) continue;

@@ -13,6 +13,7 @@ import {
   kubeconformErrorsOfRenders,
   kubeconformFindings,
   KUBERNETES_VERSION,
+  stagedFiles,
 } from "./kubeconform.ts";
 
 const DIR = "tasks/validate/testdata/kubeconform";
@@ -76,15 +77,16 @@ Deno.test("kubeconformErrors() refuses a Kubernetes version it has no schemas fo
   });
 });
 
-Deno.test("errorsOf() gives each result to the render and object of the file it names", () => {
+Deno.test("errorsOf() gives each result to the render of its file and the object it names", () => {
   const objects = (ns: string) =>
     parseManifests(
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ${ns}}\n---\n` +
-        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ${ns}-too}\n`,
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ${ns}-too}\n---\n` +
+        `apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: ${ns}}\n`,
     );
-  const result = (filename: string, msg: string) => ({
+  const result = (filename: string, kind: string, msg: string) => ({
     filename,
-    kind: "ConfigMap",
+    kind,
     name: "a",
     version: "v1",
     status: "statusInvalid",
@@ -92,13 +94,38 @@ Deno.test("errorsOf() gives each result to the render and object of the file it 
     validationErrors: [{ path: "", msg }],
   });
   const found = errorsOf(
-    { resources: [result("/tmp/k/1/1.yaml", "second"), result("/tmp/k/0/0.yaml", "first")] },
+    {
+      resources: [
+        result("/tmp/k/1/o1.yaml", "ConfigMap", "second"),
+        result("/tmp/k/0/o0.yaml", "ConfigMap", "first"),
+        result("/tmp/k/1/all.yaml", "Service", "service"),
+      ],
+    },
     [objects("one"), objects("two")],
   );
   assert.deepEqual(found.map((list) => list.map((e) => [e.resource, e.index, e.message])), [
     [["ConfigMap/one/a", 0, "first"]],
-    [["ConfigMap/two-too/a", 1, "second"]],
+    [["ConfigMap/two-too/a", 1, "second"], ["Service/two/a", 2, "service"]],
   ]);
+});
+
+Deno.test("stagedFiles() writes one file per render, and one per object its name does not tell apart", () => {
+  const yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n---\n" +
+    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: y}\n---\n" +
+    "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n" +
+    "apiVersion: v1\nkind: Secret\nmetadata: {name: a}\n";
+  assert.deepEqual(
+    stagedFiles({ yaml, objects: parseManifests(yaml) }).map((f) => [f.name, f.text]),
+    [
+      [
+        "all.yaml",
+        "\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n" +
+        "\napiVersion: v1\nkind: Secret\nmetadata: {name: a}\n",
+      ],
+      ["o0.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n"],
+      ["o1.yaml", "\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: y}\n"],
+    ],
+  );
 });
 
 Deno.test("documentsOf() keeps kustomize's documents, or writes each object as JSON", () => {
@@ -113,20 +140,26 @@ Deno.test("documentsOf() keeps kustomize's documents, or writes each object as J
   );
 });
 
-Deno.test("kubeconformErrorsOfRenders() tells the same object of two renders apart", async () => {
-  const deployment = (extra: string) =>
-    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: grafana, namespace: monitoring}\n" +
+Deno.test("kubeconformErrorsOfRenders() tells the same object of two renders, or of two namespaces, apart", async () => {
+  const deployment = (ns: string, extra: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: grafana, namespace: ${ns}}\n` +
     "spec:\n  selector: {matchLabels: {app: g}}\n" +
     `  template:\n    metadata: {labels: {app: g}}\n    spec:\n${extra}` +
     "      containers: [{name: g, image: 'grafana/grafana:1'}]\n";
-  const good = deployment("");
-  const bad = deployment("      terminationGracePeriodSecond: 30\n");
-  const renders = [good, bad, good].map((yaml) => ({ yaml, objects: parseManifests(yaml) }));
+  const typo = "      terminationGracePeriodSecond: 30\n";
+  const good = deployment("monitoring", "");
+  const bad = deployment("monitoring", typo);
+  const twoNamespaces = `${deployment("a", "")}---\n${deployment("b", typo)}`;
+  const renders = [good, bad, good, twoNamespaces].map((yaml) => ({
+    yaml,
+    objects: parseManifests(yaml),
+  }));
   const found = await kubeconformErrorsOfRenders(renders, { ...opts, workers: 2 });
   assert.deepEqual(found.map((list) => list.map((e) => [e.resource, e.index, e.field])), [
     [],
     [["Deployment/monitoring/grafana", 0, "spec.template.spec"]],
     [],
+    [["Deployment/b/grafana", 1, "spec.template.spec"]],
   ]);
   assert.equal(found[1]?.[0]?.object, renders[1]?.objects[0]);
 });
