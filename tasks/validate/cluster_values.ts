@@ -7,7 +7,7 @@
  * The map is keyed by the rendered objects (kind, name and field), not by the overlay's files,
  * so it holds however generate lays out its patches.
  */
-import { CLUSTER_LABEL, type ClusterFileName } from "../model/cluster.ts";
+import { CLUSTER_LABEL, type ClusterFileName, WATCHDOG_RECEIVER } from "../model/cluster.ts";
 import { templatePlaceholders } from "../rules/render.ts";
 import {
   formatPath,
@@ -77,18 +77,72 @@ function plain(rest: readonly Segment[]): Path {
   return out;
 }
 
+/** The anti-affinity generate writes from `spec.spread` of cluster.yaml. */
+function spread(rest: readonly Segment[]): ClusterField {
+  return rest.at(-1) === "topologyKey"
+    ? C("spec", "spread", "topologyKey")
+    : rest.length > 1
+    ? C("spec", "spread", "mode")
+    : C("spec", "spread");
+}
+
+/** The name of the env variable `field` is in (`…containers[0].env[1].value`), if any. */
+function envName(field: readonly Segment[], object: unknown): string | undefined {
+  const at = field.indexOf("env");
+  if (at < 0 || field[at + 1] === undefined) return undefined;
+  const name = valueAt(object, [...field.slice(0, at + 2), "name"]);
+  return typeof name === "string" ? name : undefined;
+}
+
+/** The container variables generate sets from a cluster's files, by `<deployment>/<name>`. */
+function envField(
+  deployment: string,
+  variable: string | undefined,
+  field: readonly Segment[],
+): ClusterField | null {
+  switch (`${deployment}/${variable}`) {
+    case "thanos-query/CLUSTER_DOMAIN":
+      return C("spec", "clusterDomain");
+    case "grafana/PROMETHEUS_SCRAPE_INTERVAL":
+      return C("spec", "scrapeInterval");
+    case "grafana/GF_DATABASE_PASSWORD": {
+      const last = field.at(-1);
+      return last === "name" || last === "key"
+        ? G("spec", "database", "passwordSecret", last)
+        : G("spec", "database", "passwordSecret");
+    }
+  }
+  return null;
+}
+
+/** The annotations of the Thanos Query Ingress that `spec.ingress.thanosAuth` sets. */
+const AUTH_ANNOTATIONS: Readonly<Record<string, string>> = {
+  "nginx.ingress.kubernetes.io/auth-url": "authUrl",
+  "nginx.ingress.kubernetes.io/auth-signin": "signinUrl",
+  "nginx.ingress.kubernetes.io/auth-type": "basicAuthSecret",
+  "nginx.ingress.kubernetes.io/auth-secret": "basicAuthSecret",
+  "nginx.ingress.kubernetes.io/auth-realm": "basicAuthSecret",
+  "monitoring.dev/unauthenticated": "unauthenticated",
+};
+
 /**
- * The cluster field generate renders into `field` of the object `kind`/`name`; null when the
- * value comes from base/ or versions.json.
+ * The cluster field generate renders into `field` of the object `kind`/`name` (`object`, the
+ * rendered object or the patch, names the env variable a field is in); null when the value
+ * comes from base/ or versions.json.
  */
 export function clusterFieldOf(
   kind: string,
   name: string,
   field: readonly Segment[],
+  object?: unknown,
 ): ClusterField | null {
   if (startsWith(field, ["metadata", "namespace"])) return C("spec", "destination", "namespace");
   const is = (...prefix: string[]) => startsWith(field, prefix);
-  switch (`${kind}/${name.replace(/-[a-z0-9]{10}$/, "")}`) {
+  // kustomize suffixes the names of the ConfigMaps and Secrets it generates with a hash.
+  const base = kind === "ConfigMap" || kind === "Secret"
+    ? name.replace(/-[a-z0-9]{10}$/, "")
+    : name;
+  switch (`${kind}/${base}`) {
     case "Prometheus/k8s": {
       if (is("spec", "replicas")) return P("spec", "deployment", "replicas");
       if (is("spec", "externalLabels")) {
@@ -102,24 +156,43 @@ export function clusterFieldOf(
       if (is("spec", "retentionSize")) return P("spec", "config", "retention_size");
       if (is("spec", "enableAdminAPI")) return P("spec", "config", "enable_admin_api");
       if (is("spec", "storage")) return volume("prometheus", field.slice(2));
+      if (is("spec", "affinity")) return spread(field.slice(2));
       return null;
     }
     case "Alertmanager/main": {
       if (is("spec", "replicas")) return A("spec", "deployment", "replicas");
       if (is("spec", "storage")) return volume("alertmanager", field.slice(2));
+      if (is("spec", "affinity")) return spread(field.slice(2));
       return null;
     }
     case "Deployment/grafana":
-      return is("spec", "replicas") ? G("spec", "deployment", "replicas") : null;
-    case "Deployment/thanos-query":
-      return is("spec", "replicas") ? C("spec", "thanosQuery", "replicas") : null;
-    case "Ingress/monitoring": {
+    case "Deployment/thanos-query": {
+      if (is("spec", "replicas")) {
+        return base === "grafana"
+          ? G("spec", "deployment", "replicas")
+          : C("spec", "thanosQuery", "replicas");
+      }
+      if (is("spec", "template", "spec", "affinity") && base === "thanos-query") {
+        return spread(field.slice(4));
+      }
+      return envField(base, envName(field, object), field);
+    }
+    case "Ingress/grafana":
+    case "Ingress/thanos-query": {
       if (is("spec", "ingressClassName")) return C("spec", "ingress", "className");
       if (is("spec", "tls") && field[3] === "hosts") return INGRESS_HOSTS;
       if (is("spec", "tls")) return C("spec", "ingress", "tlsSecretName");
       if (is("spec", "rules") && field[3] === "host") return INGRESS_HOSTS;
-      return null;
+      const auth = is("metadata", "annotations") && typeof field[2] === "string"
+        ? AUTH_ANNOTATIONS[field[2]]
+        : undefined;
+      return auth ? C("spec", "ingress", "thanosAuth", auth) : null;
     }
+    case "NetworkPolicy/grafana-from-ingress-controller":
+    case "NetworkPolicy/thanos-query-from-ingress-controller":
+      return is("spec", "ingress") && field.includes("namespaceSelector")
+        ? C("spec", "ingress", "controllerNamespace")
+        : null;
     case "PrometheusRule/extra-rules":
       return is("spec", "groups")
         ? P("spec", "extraRules", "groups", ...plain(field.slice(2)))
@@ -162,6 +235,27 @@ export function ownPath(merged: unknown, own: unknown, path: readonly Segment[])
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The field of `spec.heartbeat` a part of the Watchdog's route or receiver comes from (generate
+ * points them at the cluster's dead man's switch); null for any other part.
+ */
+function heartbeatField(path: readonly Segment[], merged: unknown): Path | null {
+  const [top, i, key] = path;
+  if (top === "route" && i === "routes" && typeof key === "number") {
+    if (valueAt(merged, ["route", "routes", key, "receiver"]) !== WATCHDOG_RECEIVER) return null;
+    const field = path[3];
+    if (field === "group_interval" || field === "repeat_interval") {
+      return ["spec", "heartbeat", "interval"];
+    }
+    return field === "group_wait" ? ["spec", "heartbeat"] : null;
+  }
+  if (top === "receivers" && typeof i === "number" && path[2] === "webhook_configs") {
+    if (valueAt(merged, ["receivers", i, "name"]) !== WATCHDOG_RECEIVER) return null;
+    return path.includes("url_file") ? ["spec", "heartbeat", "urlFile"] : ["spec", "heartbeat"];
+  }
+  return null;
 }
 
 /** Every string leaf of a parsed file with its path, in document order. */
@@ -251,19 +345,20 @@ export class ClusterValues {
   /**
    * Where this cluster sets `field` (`spec.replicas`) of a rendered object. `hint.value` is the
    * rendered value, which tells fields of the same kind apart (the two ingress hosts);
-   * `hint.line` the line within a multi-line value (an alert's expression) a finding is on.
+   * `hint.line` the line within a multi-line value (an alert's expression) a finding is on;
+   * `hint.object` the object (or the patch) the field is in.
    */
   ofObject(
     kind: string,
     name: string,
     field: string | readonly Segment[],
-    hint: { value?: unknown; line?: number | undefined } = {},
+    hint: { value?: unknown; line?: number | undefined; object?: unknown } = {},
   ): ClusterSpot | null {
     const segments = typeof field === "string" ? parsePath(field) : field;
     if (kind === "PrometheusRule" && this.ruleTemplates.has(name)) {
       return this.#ruleParameter(name, segments, hint.line);
     }
-    const target = clusterFieldOf(kind, name, segments);
+    const target = clusterFieldOf(kind, name, segments, hint.object);
     if (!target) return null;
     if ("path" in target) return this.at(target.file, target.path);
     const path = target.oneOf.find((p) => this.value(target.file, p) === hint.value);
@@ -333,6 +428,11 @@ export class ClusterValues {
    * (`merged`, what the render holds), or the nearest field it writes on the way.
    */
   ofAlertmanagerConfig(path: readonly Segment[], merged: unknown): ClusterSpot | null {
+    const heartbeat = heartbeatField(path, merged);
+    if (heartbeat) {
+      const spot = this.at("alertmanager.yaml", heartbeat);
+      if (spot?.written) return spot;
+    }
     const own = this.value("alertmanager.yaml", ALERTMANAGER_CONFIG_PATH);
     if (own === undefined) return null;
     const found = ownPath(merged, own, path);
@@ -344,7 +444,11 @@ export class ClusterValues {
   ofGrafanaIni(section: string, key: string): ClusterSpot | null {
     const spot = this.at("grafana.yaml", [...GRAFANA_INI_PATH, section, key]);
     if (spot?.written) return spot;
-    // Settings generate derives from the ingress of cluster.yaml (defaultGrafanaIni()).
+    // Settings generate derives from spec.database (databaseGrafanaIni()) and from the ingress
+    // of cluster.yaml (defaultGrafanaIni()).
+    if (section === "database" && ["type", "host", "name", "user"].includes(key)) {
+      return this.at("grafana.yaml", ["spec", "database", key]);
+    }
     if (section === "server" && (key === "domain" || key === "root_url")) {
       return this.at("cluster.yaml", ["spec", "ingress", "grafanaHost"]);
     }

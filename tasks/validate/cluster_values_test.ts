@@ -93,6 +93,30 @@ Deno.test("clusterFieldOf() names the cluster field generate renders into an obj
     file: "cluster.yaml",
     path: ["spec", "destination", "namespace"],
   });
+  assertEquals(
+    of("NetworkPolicy", "grafana-from-ingress-controller", "spec.ingress[0].from"),
+    null,
+  );
+  assertEquals(
+    of(
+      "NetworkPolicy",
+      "grafana-from-ingress-controller",
+      'spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"]',
+    ),
+    { file: "cluster.yaml", path: ["spec", "ingress", "controllerNamespace"] },
+  );
+  assertEquals(
+    of("Ingress", "thanos-query", 'metadata.annotations["nginx.ingress.kubernetes.io/auth-url"]'),
+    { file: "cluster.yaml", path: ["spec", "ingress", "thanosAuth", "authUrl"] },
+  );
+  assertEquals(
+    of(
+      "Alertmanager",
+      "main",
+      "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey",
+    ),
+    { file: "cluster.yaml", path: ["spec", "spread", "topologyKey"] },
+  );
   // Values of base/ and versions.json are nobody's in clusters/.
   assertEquals(of("Prometheus", "k8s", "spec.image"), null);
   assertEquals(of("Deployment", "grafana", "spec.template.spec.containers[grafana].image"), null);
@@ -112,7 +136,7 @@ Deno.test("ClusterValues.ofObject() points at the line of the value in the clust
 
 Deno.test("ClusterValues.ofObject() tells the two ingress hosts apart by the rendered value", () => {
   const host = (value: string) =>
-    values().ofObject("Ingress", "monitoring", "spec.rules[1].host", { value })?.field;
+    values().ofObject("Ingress", "thanos-query", "spec.rules[0].host", { value })?.field;
   assertEquals(host("thanos.a.example.com"), "spec.ingress.thanosHost");
   assertEquals(host("grafana.a.example.com"), "spec.ingress.grafanaHost");
   assertEquals(host("elsewhere.example.com"), undefined);
@@ -193,4 +217,52 @@ Deno.test("ClusterValues.containedIn() finds the cluster value a composed string
     "spec.destination.namespace",
   );
   assertEquals(values().containedIn("quay.io/thanos/thanos:v0.42.2"), null);
+});
+
+Deno.test("clusterFieldOf() names the cluster field of a container variable by its name", () => {
+  const grafana = {
+    spec: {
+      template: {
+        spec: {
+          containers: [{
+            name: "grafana",
+            env: [
+              { name: "PROMETHEUS_SCRAPE_INTERVAL", value: "30s" },
+              {
+                name: "GF_DATABASE_PASSWORD",
+                valueFrom: { secretKeyRef: { name: "db", key: "password" } },
+              },
+            ],
+          }],
+        },
+      },
+    },
+  };
+  const of = (field: string) => clusterFieldOf("Deployment", "grafana", parsePath(field), grafana);
+  assertEquals(of("spec.template.spec.containers[0].env[0].value"), {
+    file: "cluster.yaml",
+    path: ["spec", "scrapeInterval"],
+  });
+  assertEquals(of("spec.template.spec.containers[grafana].env[1].valueFrom.secretKeyRef.key"), {
+    file: "grafana.yaml",
+    path: ["spec", "database", "passwordSecret", "key"],
+  });
+  assertEquals(of("spec.template.spec.containers[0].image"), null);
+});
+
+Deno.test("ClusterValues.ofAlertmanagerConfig() gives the Watchdog's heartbeat parts to spec.heartbeat", () => {
+  const csc = "apiVersion: addons.metalk8s.scality.com/v1alpha1\nkind: AlertmanagerConfig\n" +
+    "spec:\n  heartbeat:\n    urlFile: /etc/alertmanager/secrets/alertmanager-receivers/hb\n" +
+    "    interval: 2m\n";
+  const v = new ClusterValues("clusters/a", new Map([["alertmanager.yaml", csc]]));
+  const merged = defaultAlertmanagerConfig({
+    urlFile: "/etc/alertmanager/secrets/alertmanager-receivers/hb",
+    interval: "2m",
+  });
+  const at = (path: string) => v.ofAlertmanagerConfig(parsePath(path), merged);
+  assertEquals(at("route.routes[0].repeat_interval")?.field, "spec.heartbeat.interval");
+  assertEquals(at("route.routes[0].repeat_interval")?.line, 6);
+  assertEquals(at("receivers[1].webhook_configs[0].url_file")?.field, "spec.heartbeat.urlFile");
+  // The Watchdog's matcher is the defaults', not the heartbeat's.
+  assertEquals(at("route.routes[0].matchers[0]"), null);
 });

@@ -67,6 +67,7 @@ export function generatedLineSource(
     if (typeof kind !== "string" || typeof name !== "string" || at.length === 0) return null;
     return values.ofObject(kind, name, at, {
       value: valueAt(value, at),
+      object: value,
       line: lineInValue(doc.contents, parsed, at, line),
     });
   }

@@ -48,7 +48,7 @@ export function locateObjectFindings(
         f.object.kind,
         f.object.metadata.name,
         segments,
-        { value: valueAt(f.object, segments) },
+        { value: valueAt(f.object, segments), object: f.object },
       )
       : null;
     if (spot) {

@@ -62,7 +62,8 @@ Deno.test("locateObjectFindings() reports a value of the cluster's folder there,
     line: 5,
     column: 5,
     field: "spec.deployment.replicas",
-    message: "expected at least 2 replicas of Alertmanager main, found 1 " +
+    message: "expected at least 2 replicas of Alertmanager main (set spec.deployment.replicas " +
+      "in alertmanager.yaml, or opt out with spec.deployment.highAvailability: false), found 1 " +
       "(spec.deployment.replicas rendered as Alertmanager/monitoring/main spec.replicas, " +
       "generated into overlays/a/patches/alertmanager-main.yaml:7)",
     check: "policy/ha",
