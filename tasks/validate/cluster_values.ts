@@ -1,11 +1,14 @@
 /**
  * Where the values generate takes from a cluster folder are written. generate copies a cluster's
- * replicas, retention, external labels, intervals, volume sizes, ingress hosts, extra rules,
- * Alertmanager configuration and grafana.ini into `overlays/<name>/`, a file nobody edits; a
- * finding about one of those values points at its line in `clusters/<name>/` instead.
+ * replicas, retention, external labels, intervals, volume sizes, spread, ingress, rule
+ * parameters, extra rules, Alertmanager configuration, heartbeat, Grafana database and
+ * grafana.ini into `overlays/<name>/`, files nobody edits; a finding about one of those values
+ * points at its line in `clusters/<name>/` instead.
  *
  * The map is keyed by the rendered objects (kind, name and field), not by the overlay's files,
- * so it holds however generate lays out its patches.
+ * so it holds however generate lays out its patches. generated_lines_test.ts changes each field
+ * of examples/clusters/example/ in turn and fails on any generated line it cannot trace back:
+ * a new per-cluster field gets its line in clusterFieldOf() (or ofGrafanaIni(), heartbeatField()).
  */
 import { CLUSTER_LABEL, type ClusterFileName, WATCHDOG_RECEIVER } from "../model/cluster.ts";
 import { templatePlaceholders } from "../rules/render.ts";
@@ -258,23 +261,6 @@ function heartbeatField(path: readonly Segment[], merged: unknown): Path | null 
   return null;
 }
 
-/** Every string leaf of a parsed file with its path, in document order. */
-function scalars(tree: unknown, path: Path): Array<[Path, string]> {
-  if (typeof tree === "string") return [[path, tree]];
-  if (Array.isArray(tree)) return tree.flatMap((x, i) => scalars(x, [...path, i]));
-  if (isRecord(tree)) return Object.entries(tree).flatMap(([k, x]) => scalars(x, [...path, k]));
-  return [];
-}
-
-/** `word` in `text`, not as a part of a longer name (`monitoring` in `a.monitoring.svc`). */
-function containsWord(text: string, word: string): boolean {
-  const part = (c: string | undefined) => c !== undefined && /[\w-]/.test(c);
-  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
-    if (!part(text[i - 1]) && !part(text[i + word.length])) return true;
-  }
-  return false;
-}
-
 /** The value at `path` (`[name]` selects the list item of that name, as in field paths). */
 export function valueAt(value: unknown, path: readonly Segment[]): unknown {
   let v = value;
@@ -396,31 +382,6 @@ export class ClusterValues {
       return spot ? [spot] : [];
     });
     return spots.find((s) => s.written) ?? spots[0] ?? null;
-  }
-
-  /**
-   * The cluster's scalar whose text appears, as a whole word, in a generated string (the
-   * namespace inside a service address): a last resort for lines generate composes of several
-   * values. Only for lines known to be generated from the cluster (a stale overlay's).
-   */
-  containedIn(text: string): ClusterSpot | null {
-    for (
-      const file of [
-        "cluster.yaml",
-        "prometheus.yaml",
-        "alertmanager.yaml",
-        "grafana.yaml",
-      ] as const
-    ) {
-      const parsed = this.#doc(file);
-      const doc = parsed?.docs[0];
-      if (!parsed || !doc || doc.errors.length > 0) continue;
-      for (const [path, v] of scalars(doc.toJS(), [])) {
-        if (path[0] === "apiVersion" || path[0] === "kind" || v.length < 3) continue;
-        if (containsWord(text, v)) return this.at(file, path);
-      }
-    }
-    return null;
   }
 
   /**

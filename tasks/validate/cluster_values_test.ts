@@ -210,15 +210,6 @@ Deno.test("ClusterValues.ofAlertmanagerConfig() points into spec.notification.co
   );
 });
 
-Deno.test("ClusterValues.containedIn() finds the cluster value a composed string carries", () => {
-  assertEquals(
-    values().containedIn("dnssrv+_grpc._tcp.thanos-sidecar.observability.svc.cluster.local")
-      ?.field,
-    "spec.destination.namespace",
-  );
-  assertEquals(values().containedIn("quay.io/thanos/thanos:v0.42.2"), null);
-});
-
 Deno.test("clusterFieldOf() names the cluster field of a container variable by its name", () => {
   const grafana = {
     spec: {

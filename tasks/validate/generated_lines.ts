@@ -4,15 +4,14 @@
  * finding on a generated line (a stale overlay) is reported at that value, the line a person
  * edits.
  */
-import { isMap, isScalar, isSeq, type Node } from "yaml";
+import { isMap, isScalar, type Node } from "yaml";
 import { type ClusterSpot, type ClusterValues, valueAt } from "./cluster_values.ts";
-import { jsonPointerToSegments } from "./source_index.ts";
 import { locate, type ParsedYaml, parseYamlFile, pathAtLine, type Segment } from "./yaml_locate.ts";
 
 /**
  * The spot in the cluster's folder that `line` of the generated file `path` (relative to the
  * overlay) is written from; null when that line comes from base/, versions.json or defaults.
- * `overlay` is the whole overlay as generate writes it (the kustomization names patch targets).
+ * `overlay` is the whole overlay as generate writes it.
  */
 export function generatedLineSource(
   overlay: ReadonlyMap<string, string>,
@@ -47,20 +46,6 @@ export function generatedLineSource(
     }
     return null;
   }
-  if (isSeq(doc.contents) && typeof at[0] === "number") {
-    // A JSON 6902 patch: the operation's path, then the line's place inside its value.
-    const op = valueAt(value, [at[0]]) as { path?: unknown; value?: unknown } | undefined;
-    const target = patchTarget(overlay, path);
-    if (!target || typeof op?.path !== "string") return null;
-    const inValue = at[1] === "value" ? at.slice(2) : [];
-    const rendered = valueAt(op.value, inValue);
-    return values.ofObject(
-      target.kind,
-      target.name,
-      [...jsonPointerToSegments(op.path), ...inValue],
-      { value: rendered },
-    ) ?? (typeof rendered === "string" ? values.containedIn(rendered) : null);
-  }
   if (isMap(doc.contents)) {
     const kind = valueAt(value, ["kind"]);
     const name = valueAt(value, ["metadata", "name"]);
@@ -88,22 +73,6 @@ function lineInValue(
   // A block scalar's text starts on the line after its `|` or `>` header.
   const block = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
   return line - start - (block ? 1 : 0);
-}
-
-/** The object a JSON 6902 patch file applies to, from the kustomization's `patches` entry. */
-function patchTarget(
-  overlay: ReadonlyMap<string, string>,
-  path: string,
-): { kind: string; name: string } | null {
-  const text = overlay.get("kustomization.yaml");
-  if (text === undefined) return null;
-  const doc = parseYamlFile(text).docs[0];
-  const patches = doc?.errors.length ? undefined : valueAt(doc?.toJS(), ["patches"]);
-  if (!Array.isArray(patches)) return null;
-  const entry = patches.find((p) => valueAt(p, ["path"]) === path);
-  const kind = valueAt(entry, ["target", "kind"]);
-  const name = valueAt(entry, ["target", "name"]);
-  return typeof kind === "string" && typeof name === "string" ? { kind, name } : null;
 }
 
 /** `key = value` under `[section]` of a generated grafana.ini. */
