@@ -16,7 +16,12 @@ import { BASE_DIR } from "../model/paths.ts";
 import { imageRef, type Versions } from "../model/versions.ts";
 import { parseIni, renderIni } from "./ini.ts";
 import { ruleObjects } from "./rules.ts";
-import { loadRuleTemplates, renderRuleSets, type RuleTemplate } from "../rules/render.ts";
+import {
+  loadRuleTemplates,
+  renderRuleSets,
+  type RuleTemplate,
+  TEMPLATE_SUFFIX,
+} from "../rules/render.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
 
 /** The first line of every generated file. */
@@ -50,6 +55,24 @@ export async function loadOverlayInputs(baseDir = BASE_DIR): Promise<OverlayInpu
     baseGrafanaIni: parseIni(await readFile(join(baseDir, "grafana", "grafana.ini"), "utf8")),
     ruleTemplates: await loadRuleTemplates(join(baseDir, "rules")),
   };
+}
+
+/**
+ * The same inputs from base/'s files already in memory (path relative to base/ → text), as read
+ * from a git revision by `deno task diff`.
+ */
+export function overlayInputsFromFiles(baseFiles: ReadonlyMap<string, string>): OverlayInputs {
+  const ini = baseFiles.get("grafana/grafana.ini");
+  if (ini === undefined) throw new Error("base/grafana/grafana.ini is missing");
+  const ruleTemplates = [...baseFiles.keys()]
+    .filter((p) => /^rules\/[^/]+$/.test(p) && p.endsWith(TEMPLATE_SUFFIX))
+    .sort()
+    .map((p) => ({
+      name: p.slice("rules/".length, -TEMPLATE_SUFFIX.length),
+      text: baseFiles.get(p) as string,
+      file: `base/${p}`,
+    }));
+  return { baseGrafanaIni: parseIni(ini), ruleTemplates };
 }
 
 function toYaml(header: string, value: unknown): string {

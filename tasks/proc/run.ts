@@ -13,11 +13,12 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-export async function run(
+/** Like run(), with stdout as bytes (for output measured in bytes, such as git cat-file's). */
+export async function runBytes(
   cmd: string,
   args: readonly string[],
   opts: RunOptions = {},
-): Promise<RunResult> {
+): Promise<{ code: number; stdout: Uint8Array; stderr: string }> {
   const command = new Deno.Command(cmd, {
     args: [...args],
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
@@ -47,11 +48,19 @@ export async function run(
       await w.close();
     }
     const out = await child.output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+    return { code: out.code, stdout: out.stdout, stderr: new TextDecoder().decode(out.stderr) };
   } finally {
     clearTimeout(timer);
   }
+}
+
+export async function run(
+  cmd: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
+  const r = await runBytes(cmd, args, opts);
+  return { code: r.code, stdout: new TextDecoder().decode(r.stdout), stderr: r.stderr };
 }
 
 /** Like run(), but throws with the command's stderr when it exits non-zero. */

@@ -57,13 +57,43 @@ export function urlCarriesSecret(raw: string): string | null {
     if (/token|key|secret|sig|pass|auth|code/i.test(k)) return `a query parameter ${k}`;
   }
   for (const seg of u.pathname.split("/")) {
-    if (
-      seg.length >= 20 && /^[A-Za-z0-9_\-]+$/.test(seg) && /\d/.test(seg) && /[A-Za-z]/.test(seg)
-    ) {
-      return "a token in the URL's path";
-    }
+    if (looksLikeToken(seg)) return "a token in the URL's path";
   }
   return null;
+}
+
+/** A long run of letters and digits mixed, as API tokens are (names and words are not). */
+export function looksLikeToken(s: string): boolean {
+  return s.length >= 20 && /^[A-Za-z0-9_\-]+$/.test(s) && /\d/.test(s) && /[A-Za-z]/.test(s);
+}
+
+/**
+ * Why the inline `value` of `key` (in a map under `parent`) is a credential, or null when it is
+ * not one: the one rule behind the findings below and the redaction of `deno task diff`.
+ */
+export function inlineCredential(key: string, value: string, parent: string): string | null {
+  if (isReference(value)) return null;
+  if (SECRET_KEYS.includes(key) || parent === "secureJsonData") {
+    return `${key} with an inline value`;
+  }
+  if (SECRET_URL_KEYS.includes(key)) return `${key} with an inline webhook URL`;
+  if (key === "api_url" && WEBHOOK_API_URL_PARENTS.includes(parent)) {
+    return "api_url with an inline webhook URL";
+  }
+  if (URL_KEYS.includes(key)) {
+    const why = urlCarriesSecret(value);
+    if (why) return `${key} with ${why}`;
+  }
+  return null;
+}
+
+/** Why a grafana.ini `key = value` is an inline credential, or null. */
+export function iniCredential(key: string, value: string): string | null {
+  const unquoted = value.replace(/^"(.*)"$/, "$1");
+  if (isReference(unquoted)) return null;
+  return SECRET_KEYS.includes(key) || urlCarriesSecret(unquoted)
+    ? `${key} with an inline value`
+    : null;
 }
 
 function hintFor(key: string, grafana: boolean): string {
@@ -105,18 +135,8 @@ export function yamlCredentialFindings(file: SourceFile, grafana: boolean): Find
       const value = pair.value;
       const parent = parents[parents.length - 1] ?? "";
       if (isScalar(value) && (typeof value.value === "string" || typeof value.value === "number")) {
-        const v = String(value.value);
-        if (isReference(v)) continue;
-        if (SECRET_KEYS.includes(key) || parent === "secureJsonData") {
-          report(pair, childPath, `${key} with an inline value`, key);
-        } else if (SECRET_URL_KEYS.includes(key)) {
-          report(pair, childPath, `${key} with an inline webhook URL`, key);
-        } else if (key === "api_url" && WEBHOOK_API_URL_PARENTS.includes(parent)) {
-          report(pair, childPath, `api_url with an inline webhook URL`, key);
-        } else if (URL_KEYS.includes(key)) {
-          const why = urlCarriesSecret(v);
-          if (why) report(pair, childPath, `${key} with ${why}`, key);
-        }
+        const why = inlineCredential(key, String(value.value), parent);
+        if (why) report(pair, childPath, why, key);
       } else {
         visit(value, childPath, [...parents, key]);
       }
@@ -139,17 +159,15 @@ export function iniCredentialFindings(file: SourceFile): Finding[] {
     const kv = /^\s*([A-Za-z0-9_.\-]+)\s*=\s*(.*?)\s*$/.exec(line);
     if (!kv || /^\s*[;#]/.test(line)) return;
     const [, key, value] = kv as unknown as [string, string, string];
-    const unquoted = value.replace(/^"(.*)"$/, "$1");
-    if (isReference(unquoted)) return;
-    if (SECRET_KEYS.includes(key) || urlCarriesSecret(unquoted)) {
+    const why = iniCredential(key, value);
+    if (why) {
       out.push({
         severity: "error",
         file: file.path,
         line: i + 1,
         column: line.indexOf(key) + 1,
         field: `${section}.${key}`,
-        message: `expected no inline credential (${hintFor(key, true)}), found ${key} with an ` +
-          "inline value",
+        message: `expected no inline credential (${hintFor(key, true)}), found ${why}`,
         check: CHECK,
       });
     }
