@@ -67,17 +67,17 @@ export function opOf(v: { from?: string; to?: string }): ChangeOp {
 
 /**
  * The scalar leaves of a parsed document by path (`slack_configs[0].channel` → `#ops`), in
- * document order; empty maps and lists are leaves too, so their removal is seen.
+ * document order; empty maps and lists below the top are leaves too, so their removal is seen.
  */
 export function leaves(value: unknown, prefix = ""): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (v: unknown, path: string) => {
     if (Array.isArray(v)) {
-      if (v.length === 0) out.set(path, "[]");
+      if (v.length === 0 && path) out.set(path, "[]");
       v.forEach((item, i) => walk(item, `${path}[${i}]`));
     } else if (v !== null && typeof v === "object") {
       const entries = Object.entries(v);
-      if (entries.length === 0) out.set(path, "{}");
+      if (entries.length === 0 && path) out.set(path, "{}");
       for (const [k, child] of entries) {
         const name = /^[A-Za-z_][A-Za-z0-9_\-]*$/.test(k) ? k : JSON.stringify(k);
         walk(child, path ? `${path}.${name}` : name);
