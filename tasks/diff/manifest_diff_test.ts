@@ -37,17 +37,16 @@ Deno.test("manifestDiff() lists objects added, removed and changed, with unified
     { op: "+", id: "ConfigMap monitoring/new", added: 7, removed: 0 },
   ]);
   const kept = d.lines.indexOf("--- before/ConfigMap/monitoring/kept");
-  assert.deepEqual(d.lines.slice(kept, kept + 10), [
+  assert.deepEqual(d.lines.slice(kept, kept + 9), [
     "--- before/ConfigMap/monitoring/kept",
     "+++ after/ConfigMap/monitoring/kept",
-    "@@ -1,6 +1,6 @@",
-    " apiVersion: v1",
-    " kind: ConfigMap",
-    " metadata:",
+    "@@ -4,4 +4,4 @@",
     "   name: kept",
     "   namespace: monitoring",
     " data:",
     '-  key: "1"',
+    '+  key: "2"',
+    "--- /dev/null",
   ]);
   assert.deepEqual(manifestDiff(before, structuredClone(before)), { objects: [], lines: [] });
 });
