@@ -76,7 +76,7 @@ export function inhibitLines(rules: Json): string[] {
 /** The lines one side has and the other has not, in order, as added and removed changes. */
 function lineChanges(kind: string, before: string[], after: string[]): Change[] {
   return diffLines(before, after).flatMap((e) =>
-    e.op === " " ? [] : [{ op: e.op, subject: `${kind} ${e.line.trim()}` }]
+    e.op === " " ? [] : [{ op: e.op, subject: `${kind} \`${e.line.trim()}\`` }]
   );
 }
 

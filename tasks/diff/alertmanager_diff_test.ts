@@ -62,15 +62,15 @@ Deno.test("alertmanagerChanges() lists new routes, receivers (redacted) and inhi
   assert.deepEqual(changes, [
     {
       op: "-",
-      subject: "route default route → null (group_by [alertname, cluster, namespace], " +
-        "group_wait 30s, group_interval 5m, repeat_interval 12h)",
+      subject: "route `default route → null (group_by [alertname, cluster, namespace], " +
+        "group_wait 30s, group_interval 5m, repeat_interval 12h)`",
     },
     {
       op: "+",
-      subject: "route default route → chat (group_by [alertname, cluster, namespace], " +
-        "group_wait 30s, group_interval 5m, repeat_interval 12h)",
+      subject: "route `default route → chat (group_by [alertname, cluster, namespace], " +
+        "group_wait 30s, group_interval 5m, repeat_interval 12h)`",
     },
-    { op: "+", subject: 'route {severity = "critical"} → pager' },
+    { op: "+", subject: 'route `{severity = "critical"} → pager`' },
     {
       op: "+",
       subject: "receiver `chat`",
@@ -90,7 +90,7 @@ Deno.test("alertmanagerChanges() lists new routes, receivers (redacted) and inhi
     {
       op: "+",
       subject:
-        'inhibit rule {alertname = "NodeDown"} silences {severity = "warning"} with equal [instance]',
+        'inhibit rule `{alertname = "NodeDown"} silences {severity = "warning"} with equal [instance]`',
     },
   ]);
 });
