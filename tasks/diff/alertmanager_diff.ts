@@ -107,7 +107,10 @@ function receiverChanges(before: Json, after: Json): Change[] {
       out.push({
         op: "+",
         subject,
-        details: shown.map((v) => ({ label: v.key, ...(v.to !== undefined ? { to: v.to } : {}) })),
+        details: shown.map((v) => ({
+          label: `\`${v.key}\``,
+          ...(v.to !== undefined ? { to: v.to } : {}),
+        })),
       });
       continue;
     }
@@ -118,7 +121,7 @@ function receiverChanges(before: Json, after: Json): Change[] {
       subject,
       details: changes.map((v): Detail => ({
         op: opOf(v),
-        label: v.key,
+        label: `\`${v.key}\``,
         ...(v.from !== undefined ? { from: v.from } : {}),
         ...(v.to !== undefined ? { to: v.to } : {}),
       })),

@@ -76,16 +76,16 @@ Deno.test("alertmanagerChanges() lists new routes, receivers (redacted) and inhi
       subject: "receiver `chat`",
       details: [
         {
-          label: "slack_configs[0].api_url_file",
+          label: "`slack_configs[0].api_url_file`",
           to: "/etc/alertmanager/secrets/alertmanager-receivers/slack-api-url",
         },
-        { label: "slack_configs[0].channel", to: "#ops" },
+        { label: "`slack_configs[0].channel`", to: "#ops" },
       ],
     },
     {
       op: "+",
       subject: "receiver `pager`",
-      details: [{ label: "pagerduty_configs[0].routing_key", to: "(redacted)" }],
+      details: [{ label: "`pagerduty_configs[0].routing_key`", to: "(redacted)" }],
     },
     {
       op: "+",
@@ -111,10 +111,10 @@ Deno.test("alertmanagerChanges() shows a changed receiver field by field and glo
       op: "~",
       subject: "receiver `chat`",
       details: [
-        { op: "~", label: "slack_configs[0].channel", from: "#a", to: "#b" },
+        { op: "~", label: "`slack_configs[0].channel`", from: "#a", to: "#b" },
         {
           op: "~",
-          label: "slack_configs[0].api_url",
+          label: "`slack_configs[0].api_url`",
           from: "(redacted)",
           to: "(redacted, changed)",
         },

@@ -90,12 +90,12 @@ function inputFinding(file: string, message: string, line = 1, check = "diff"): 
   return { severity: "error", file, line, column: line ? 1 : 0, field: "", message, check };
 }
 
-async function prepareSide(
+function prepareSide(
   name: SideName,
   files: RepoFiles,
   kustomizeId: string,
   tmp: string,
-): Promise<Side> {
+): Side {
   const baseFiles = under(files, "base");
   const side: Side = {
     name,
@@ -255,8 +255,8 @@ export async function diffRepo(root: string, opts: DiffOptions = {}): Promise<Di
   const renders = { cached: 0, built: 0 };
   try {
     const sides = {
-      base: await prepareSide("base", baseFiles, kustomizeId, tmp),
-      head: await prepareSide("head", headFiles, kustomizeId, tmp),
+      base: prepareSide("base", baseFiles, kustomizeId, tmp),
+      head: prepareSide("head", headFiles, kustomizeId, tmp),
     };
     for (const s of [sides.base, sides.head]) {
       findings.push(...s.findings.map((f) => ({ ...f, side: s.name })));
