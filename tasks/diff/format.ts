@@ -178,7 +178,6 @@ function mdDetail(d: Detail): string[] {
       `${head}:`,
       "",
       ...block(d.from !== undefined && d.to !== undefined ? "diff" : "", lines, "    "),
-      "",
     ];
   }
   return [`${head}: ${values(d.from, d.to, code)}`];
@@ -198,7 +197,7 @@ function mdSummary(r: ClusterReport): string[] {
   if (r.note) out.push(prose(r.note), "");
   for (const s of r.sections) out.push(`**${s.title}**`, "", ...s.changes.flatMap(mdChange), "");
   if (r.objects.length > 0) {
-    const shown = r.objects.slice(0, 12).map((o) => `${o.op} ${code(o.id)}`);
+    const shown = r.objects.slice(0, 12).map((o) => `${WORDS[o.op]} ${code(o.id)}`);
     const more = r.objects.length > shown.length
       ? `, and ${r.objects.length - shown.length} more`
       : "";
