@@ -110,9 +110,15 @@ export function settingChanges(
   before: ReadonlyMap<string, string>,
   after: ReadonlyMap<string, string>,
 ): Change[] {
-  // Grouped by what they are on, in the order the render lists those.
-  const subjects = [...new Set([...before.keys(), ...after.keys()].map((k) => k.split(SEP)[0]))];
-  const at = (key: string) => subjects.indexOf(key.split(SEP)[0]);
+  // In the order of the new render, a removed setting where it was in the old one.
+  const order = [...after.keys()];
+  let prev = -1;
+  for (const key of before.keys()) {
+    const at = order.indexOf(key);
+    if (at >= 0) prev = at;
+    else order.splice(++prev, 0, key);
+  }
+  const at = (key: string) => order.indexOf(key);
   const changes = valueChanges(before, after);
   return changes.sort((a, b) => at(a.key) - at(b.key)).map((v) => {
     const [subject, setting] = v.key.split(SEP);
