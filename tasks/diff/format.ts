@@ -4,6 +4,7 @@
  * manifest diff (folded in markdown), then one line naming the clusters that do not change.
  */
 import { type Finding, formatFinding } from "../model/finding.ts";
+import { code, inline } from "../docs/markdown.ts";
 import { escapeData, escapeProperty } from "../validate/workflow_commands.ts";
 import type { Change, ChangeOp, Detail, Section } from "./change.ts";
 import type { ClusterReport } from "./cluster_report.ts";
@@ -136,24 +137,6 @@ export function formatText(result: DiffResult): string {
 // ---------------------------------------------------------------------------------------------
 // markdown
 
-/** Inline code, fenced with more backticks than it contains. */
-function code(s: string): string {
-  const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  const pad = s.startsWith("`") || s.endsWith("`") || longest > 0 ? " " : "";
-  return `${fence}${pad}${s.replaceAll("\n", " ")}${pad}${fence}`;
-}
-
-/** Text with its `names` kept as code and the rest escaped against HTML and markdown. */
-function prose(s: string): string {
-  return s.split(/(`[^`]*`)/).map((part, i) =>
-    i % 2 === 1 ? part : part.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`).replace(
-      /([*_\\[\]|])/g,
-      "\\$1",
-    )
-  ).join("");
-}
-
 /** A fenced block whose fence is longer than any run of backticks inside. */
 function block(lang: string, lines: readonly string[], indent = ""): string[] {
   const longest = Math.max(
@@ -164,11 +147,16 @@ function block(lang: string, lines: readonly string[], indent = ""): string[] {
   return [`${indent}${fence}${lang}`, ...lines.map((l) => `${indent}${l}`), `${indent}${fence}`];
 }
 
+/** A value in a list item: code, on one line (a line break would end the item). */
+function mdValue(s: string): string {
+  return code(s.replace(/\s*\n\s*/g, " ⏎ "));
+}
+
 function mdDetail(d: Detail): string[] {
   const op = d.op ? `${WORDS[d.op]} ` : "";
-  const head = `  - ${op}${prose(d.label)}`;
+  const head = `  - ${op}${inline(d.label)}`;
   if (d.note !== undefined && d.from === undefined && d.to === undefined) {
-    return [`${head}: ${prose(d.note)}`];
+    return [`${head}: ${inline(d.note)}`];
   }
   if (isMultiLine(d)) {
     const lines = d.from !== undefined && d.to !== undefined
@@ -180,21 +168,23 @@ function mdDetail(d: Detail): string[] {
       ...block(d.from !== undefined && d.to !== undefined ? "diff" : "", lines, "    "),
     ];
   }
-  return [`${head}: ${values(d.from, d.to, code)}`];
+  return [`${head}: ${values(d.from, d.to, mdValue)}`];
 }
 
 function mdChange(c: Change): string[] {
-  const value = c.from !== undefined || c.to !== undefined ? `: ${values(c.from, c.to, code)}` : "";
-  const note = c.note ? ` (${prose(c.note)})` : "";
+  const value = c.from !== undefined || c.to !== undefined
+    ? `: ${values(c.from, c.to, mdValue)}`
+    : "";
+  const note = c.note ? ` (${inline(c.note)})` : "";
   return [
-    `- ${WORDS[c.op]} ${prose(c.subject)}${value}${note}`,
+    `- ${WORDS[c.op]} ${inline(c.subject)}${value}${note}`,
     ...(c.details ?? []).flatMap(mdDetail),
   ];
 }
 
 function mdSummary(r: ClusterReport): string[] {
   const out: string[] = [];
-  if (r.note) out.push(prose(r.note), "");
+  if (r.note) out.push(inline(r.note), "");
   for (const s of r.sections) out.push(`**${s.title}**`, "", ...s.changes.flatMap(mdChange), "");
   if (r.objects.length > 0) {
     const shown = r.objects.slice(0, 12).map((o) => `${WORDS[o.op]} ${code(o.id)}`);
@@ -235,7 +225,7 @@ export function formatMarkdown(result: DiffResult, maxChars = MARKDOWN_MAX_CHARS
     MARKDOWN_MARKER,
     "## What this changes in each cluster",
     "",
-    `Rendered ${prose(result.base.label)} and ${prose(result.head)}, compared with ` +
+    `Rendered ${inline(result.base.label)} and ${inline(result.head)}, compared with ` +
     `${code("deno task diff")}.`,
     "",
   ];

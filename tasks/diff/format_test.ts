@@ -155,7 +155,7 @@ Deno.test("formatMarkdown() escapes HTML in prose and lists errors with their si
       check: "schema",
     }],
   }));
-  assert.match(md, /does not render &#60;here&#62;/);
+  assert.match(md, /does not render &lt;here>/);
   assert.match(
     md,
     /clusters\/x\/prometheus\.yaml:3:5: error: spec\.config\.retention_time: expected a duration \[schema\] \(at the base main \(merge base 3f2a1bc\)\)/,
