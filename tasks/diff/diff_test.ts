@@ -28,6 +28,14 @@ function statuses(r: DiffResult): Record<string, string> {
   return Object.fromEntries(r.reports.map((x) => [x.name, x.status]));
 }
 
+/** The 1-based line of a file of the repository that holds `text`. */
+async function lineOf(repo: ScratchRepo, path: string, text: string): Promise<number> {
+  const lines = (await Deno.readTextFile(join(repo.root, path))).split("\n");
+  const i = lines.findIndex((l) => l.includes(text));
+  assert.ok(i >= 0, `${path} has no line with ${text}`);
+  return i + 1;
+}
+
 /** A feature branch off main, as a pull request has. */
 async function branch(repo: ScratchRepo): Promise<void> {
   await repo.git("checkout", "-q", "-b", "change");
@@ -327,6 +335,48 @@ Deno.test("diffRepo() names broken input with file:line:col on the side it is, a
     assert.match(
       err.join("\n"),
       /^clusters\/staging\/prometheus\.yaml:8:5: error: .*\(in the working tree\)$/m,
+    );
+  });
+});
+
+Deno.test("diffRepo() reports a base/ that does not build at the kustomization line, and a broken rule template", async () => {
+  await withScratchRepo(["local"], async (repo) => {
+    await repo.edit(
+      "base/grafana/kustomization.yaml",
+      (t) => t.replace("  - service.yaml\n", "  - service.yaml\n  - missing.yaml\n"),
+    );
+    const r = await diffRepo(repo.root);
+    assert.deepEqual(statuses(r), { local: "broken" });
+    assert.deepEqual(
+      r.findings.map((f) => [f.side, `${f.file}:${f.line}:${f.column}`, f.check]),
+      [[
+        "head",
+        `base/grafana/kustomization.yaml:${await lineOf(
+          repo,
+          "base/grafana/kustomization.yaml",
+          "- missing.yaml",
+        )}:3`,
+        "render",
+      ]],
+    );
+    assert.match(r.findings[0]?.message ?? "", /missing\.yaml: no such file or directory/);
+
+    await repo.edit(
+      "base/rules/general.rules.yaml",
+      (t) => t.replace(/for: (\d+)m/, "for: ${nope.x}m"),
+    );
+    const t = await diffRepo(repo.root);
+    assert.deepEqual(
+      t.findings.map((f) => [f.side, `${f.file}:${f.line}`, f.message]),
+      [[
+        "head",
+        `base/rules/general.rules.yaml:${await lineOf(
+          repo,
+          "base/rules/general.rules.yaml",
+          "${nope.x}",
+        )}`,
+        "unknown placeholder ${nope.x}: rule parameters are defined in tasks/model/rule_params.ts",
+      ]],
     );
   });
 });
