@@ -56,13 +56,19 @@ function section(title: string, changes: Change[]): Section[] {
   return changes.length ? [{ title, changes }] : [];
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 function counts(r: RenderedCluster): string {
   const rules = rulesOf(r.objects);
   const alerts = rules.filter((x) => x.type === "alert").length;
-  const dashboards = dashboardsOf(r.objects).length;
-  return `${r.objects.length} objects, ${alerts} alerts, ${
-    rules.length - alerts
-  } recording rules, ${dashboards} dashboards`;
+  return [
+    plural(r.objects.length, "object"),
+    plural(alerts, "alert"),
+    plural(rules.length - alerts, "recording rule"),
+    plural(dashboardsOf(r.objects).length, "dashboard"),
+  ].join(", ");
 }
 
 /** Compares the two renders of one cluster; `routeTests` are computed by the caller (amtool). */
