@@ -184,30 +184,47 @@ async function readWorkingTree(root: string): Promise<RepoFiles> {
   return files;
 }
 
-/** Routes every case of both sides' routes-test.yaml through both configurations. */
-async function routeTestOutcomes(
+/**
+ * The route tests (every case of either side's routes-test.yaml) that reach other receivers
+ * through the new Alertmanager configuration than through the old; none when it did not change.
+ */
+async function changedRouteTests(
   env: ToolEnv,
-  configs: { base: string; head: string },
-  cases: { base: RouteCase[]; head: RouteCase[] },
-): Promise<RouteTestOutcome[]> {
+  name: string,
+  sides: Record<SideName, { objects: K8sObject[] | undefined; routesTest: string | undefined }>,
+  findings: SideFinding[],
+): Promise<Change[]> {
+  const configs = {
+    base: sides.base.objects ? alertmanagerConfigOf(sides.base.objects) : null,
+    head: sides.head.objects ? alertmanagerConfigOf(sides.head.objects) : null,
+  };
+  if (configs.base === null || configs.head === null || configs.base === configs.head) return [];
+  const cases: Record<SideName, RouteCase[]> = { base: [], head: [] };
+  for (const s of ["base", "head"] as const) {
+    const text = sides[s].routesTest;
+    if (text === undefined) continue;
+    const parsed = parseRouteTests({ path: `clusters/${name}/routes-test.yaml`, text });
+    cases[s] = parsed.cases;
+    findings.push(...parsed.findings.map((f) => ({ ...f, side: s })));
+  }
   const all = [...cases.head];
   for (const c of cases.base) if (!all.some((x) => x.name === c.name)) all.push(c);
   const routed = await routeReceivers(
     env,
     all.flatMap((c) => [
-      { config: configs.base, labels: c.labels },
-      { config: configs.head, labels: c.labels },
+      { config: configs.base as string, labels: c.labels },
+      { config: configs.head as string, labels: c.labels },
     ]),
   );
   const receivers = (r: { receivers: string[]; error?: string } | undefined) =>
     r?.error ? [`(amtool failed: ${r.error.split("\n")[0]})`] : r?.receivers ?? [];
-  return all.map((c, i) => ({
+  return routeTestChanges(all.map((c, i): RouteTestOutcome => ({
     name: c.name,
     labels: c.labels,
     expected: c.receivers,
     before: receivers(routed[2 * i]),
     after: receivers(routed[2 * i + 1]),
-  }));
+  })));
 }
 
 /** Compares every cluster at the base revision and in the working tree of `root`. */
@@ -334,26 +351,10 @@ export async function diffRepo(root: string, opts: DiffOptions = {}): Promise<Di
             paramUsers: sides[s].paramUsers,
           }
           : undefined;
-      let routeTests: Change[] = [];
-      const configs = {
-        base: objects.base ? alertmanagerConfigOf(objects.base) : null,
-        head: objects.head ? alertmanagerConfigOf(objects.head) : null,
-      };
-      if (configs.base !== null && configs.head !== null && configs.base !== configs.head) {
-        const cases = { base: [] as RouteCase[], head: [] as RouteCase[] };
-        for (const [s, c] of sideList) {
-          if (c.routesTest === undefined) continue;
-          const parsed = parseRouteTests({
-            path: `clusters/${name}/routes-test.yaml`,
-            text: c.routesTest,
-          });
-          cases[s] = parsed.cases;
-          findings.push(...parsed.findings.map((f) => ({ ...f, side: s })));
-        }
-        routeTests = routeTestChanges(
-          await routeTestOutcomes(env, { base: configs.base, head: configs.head }, cases),
-        );
-      }
+      const routeTests = await changedRouteTests(env, name, {
+        base: { objects: objects.base, routesTest: p.base.routesTest },
+        head: { objects: objects.head, routesTest: p.head.routesTest },
+      }, findings);
       return compareCluster(name, rendered("base"), rendered("head"), routeTests);
     }));
     lap("render and compare");
