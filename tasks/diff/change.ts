@@ -27,7 +27,6 @@ export interface Change {
   subject: string;
   from?: string;
   to?: string;
-  code?: boolean;
   note?: string;
   details?: Detail[];
 }

@@ -119,13 +119,18 @@ function prepareSide(
   }
   try {
     side.inputs = overlayInputsFromFiles(baseFiles);
-    for (const t of side.inputs.ruleTemplates) {
+  } catch (e) {
+    side.findings.push(templateFinding(e, "base/grafana/grafana.ini"));
+    return side;
+  }
+  for (const t of side.inputs.ruleTemplates) {
+    try {
       for (const [key, alerts] of placeholderAlerts(t)) {
         side.paramUsers.set(key, new Set([...(side.paramUsers.get(key) ?? []), ...alerts]));
       }
+    } catch {
+      // A template that does not parse: renderOverlay() reports it at its line.
     }
-  } catch (e) {
-    side.findings.push(templateFinding(e, "base/grafana/grafana.ini"));
   }
   return side;
 }
