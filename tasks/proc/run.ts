@@ -11,6 +11,36 @@ export interface RunOptions {
   stdin?: string;
   /** Kill the process after this many milliseconds (default 10 minutes). */
   timeoutMs?: number;
+  /** Called with each line of standard error as it arrives (it is still captured). */
+  onStderrLine?: (line: string) => void;
+}
+
+/** Reads a stream to its end, calling `onLine` per complete line; returns the whole bytes. */
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  onLine: ((line: string) => void) | undefined,
+): Promise<Uint8Array> {
+  const dec = new TextDecoder();
+  const chunks: Uint8Array[] = [];
+  let partial = "";
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    if (!onLine) continue;
+    const lines = (partial + dec.decode(chunk, { stream: true })).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
+  }
+  if (onLine) {
+    const rest = partial + dec.decode();
+    if (rest !== "") onLine(rest);
+  }
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
 }
 
 /** Like run(), with stdout as bytes (for output measured in bytes, such as git cat-file's). */
@@ -42,13 +72,20 @@ export async function runBytes(
     } catch { /* already gone */ }
   }, opts.timeoutMs ?? 600_000);
   try {
+    // Output is read while the input is written: a program that answers as it reads (git
+    // cat-file --batch) would otherwise fill its output pipe and stop reading.
+    const done = Promise.all([
+      collect(child.stdout, undefined),
+      collect(child.stderr, opts.onStderrLine),
+      child.status,
+    ]);
     if (opts.stdin !== undefined) {
       const w = child.stdin.getWriter();
       await w.write(new TextEncoder().encode(opts.stdin));
       await w.close();
     }
-    const out = await child.output();
-    return { code: out.code, stdout: out.stdout, stderr: new TextDecoder().decode(out.stderr) };
+    const [stdout, stderr, status] = await done;
+    return { code: status.code, stdout, stderr: new TextDecoder().decode(stderr) };
   } finally {
     clearTimeout(timer);
   }
