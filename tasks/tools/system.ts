@@ -16,6 +16,17 @@ export interface SystemPackage {
   why: string;
 }
 
+/** What `up` needs for its node agent: the pod network and the containers' namespaces. */
+export const UP_PACKAGES: readonly SystemPackage[] = [
+  { name: "iproute2", file: "/usr/sbin/ip", why: "the pods' network namespaces, veths and bridge" },
+  { name: "nftables", file: "/usr/sbin/nft", why: "the pod network's firewall and host-port DNAT" },
+  {
+    name: "util-linux",
+    file: "/usr/bin/nsenter",
+    why: "the containers' namespaces (unshare, nsenter, setpriv)",
+  },
+];
+
 /** What the end-to-end tests need on top of what `up` needs. */
 export const TEST_PACKAGES: readonly SystemPackage[] = [
   { name: "chromium", file: "/usr/bin/chromium", why: "the browser test of the Thanos Query UI" },

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { installCommand, missingPackages, TEST_PACKAGES } from "./system.ts";
+import { installCommand, missingPackages, TEST_PACKAGES, UP_PACKAGES } from "./system.ts";
 
 Deno.test("missingPackages() keeps the packages whose file is absent", () => {
   const wanted = [
@@ -26,4 +26,11 @@ Deno.test("installCommand() uses apt-get as root and sudo -n apt-get otherwise",
 
 Deno.test("TEST_PACKAGES names Chromium for the browser test", () => {
   assert.ok(TEST_PACKAGES.some((p) => p.name === "chromium" && p.file === "/usr/bin/chromium"));
+});
+
+Deno.test("UP_PACKAGES names ip and nft for the node agent's pod network", () => {
+  assert.deepEqual(
+    UP_PACKAGES.filter((p) => p.name !== "util-linux").map((p) => [p.name, p.file]),
+    [["iproute2", "/usr/sbin/ip"], ["nftables", "/usr/sbin/nft"]],
+  );
 });
