@@ -4,7 +4,7 @@
  * token, is replaced by `(redacted)`. `*_file` fields are paths to mounted secrets and are kept.
  */
 import { parse, stringify } from "yaml";
-import { iniCredential, inlineCredential, looksLikeToken } from "../validate/credentials.ts";
+import { iniCredential, inlineCredential, looksLikeToken } from "../model/credentials.ts";
 import { leaves, type ValueChange } from "./change.ts";
 
 export const REDACTED = "(redacted)";
