@@ -112,6 +112,22 @@ export function iniCredential(key: string, value: string): string | null {
     : null;
 }
 
+/**
+ * Why an environment variable's inline value is a credential, or null: programs read settings
+ * from variables named after them (Grafana's GF_SECURITY_ADMIN_PASSWORD is grafana.ini's
+ * admin_password), so a name ending in a secret key holds that secret; a URL may carry one.
+ */
+export function envCredential(name: string, value: string): string | null {
+  // $(NAME) is the kubelet's expansion of another variable of the container.
+  if (isReference(value) || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value)) return null;
+  const lower = name.toLowerCase();
+  if (SECRET_KEYS.some((k) => lower === k.toLowerCase() || lower.endsWith(`_${k.toLowerCase()}`))) {
+    return `${name} with an inline value`;
+  }
+  const why = urlCarriesSecret(value);
+  return why ? `${name} with ${why}` : null;
+}
+
 function hintFor(key: string, reader: CredentialReader): string {
   if (reader === "grafana") return "use $__file{/path/to/mounted/secret} or $__env{VAR} instead";
   if (reader === "alertmanager") {
@@ -167,31 +183,51 @@ export function yamlCredentialFindings(file: ConfigText, reader: CredentialReade
   return out;
 }
 
-/** Inline credentials in a grafana.ini file. */
-export function iniCredentialFindings(file: ConfigText): Finding[] {
-  const out: Finding[] = [];
+/** A `key = value` line of an ini file, by 0-based line and with where its value starts. */
+export interface IniEntry {
+  line: number;
+  section: string;
+  key: string;
+  /** Trimmed. */
+  value: string;
+  /** 0-based offsets in the line. */
+  keyAt: number;
+  valueAt: number;
+}
+
+/** The `key = value` lines of an ini file, with their section (comments and headers skipped). */
+export function iniEntries(text: string): IniEntry[] {
+  const out: IniEntry[] = [];
   let section = "";
-  file.text.split("\n").forEach((line, i) => {
+  text.split("\n").forEach((line, i) => {
     const s = /^\s*\[([^\]]+)\]/.exec(line);
     if (s) {
       section = s[1] as string;
       return;
     }
-    const kv = /^\s*([A-Za-z0-9_.\-]+)\s*=\s*(.*?)\s*$/.exec(line);
+    const kv = /^(\s*)([A-Za-z0-9_.\-]+)(\s*=\s*)(.*?)\s*$/.exec(line);
     if (!kv || /^\s*[;#]/.test(line)) return;
-    const [, key, value] = kv as unknown as [string, string, string];
-    const why = iniCredential(key, value);
-    if (why) {
-      out.push({
-        severity: "error",
-        file: file.path,
-        line: i + 1,
-        column: line.indexOf(key) + 1,
-        field: `${section}.${key}`,
-        message: `expected no inline credential (${hintFor(key, "grafana")}), found ${why}`,
-        check: CHECK,
-      });
-    }
+    const [, indent, key, eq, value] = kv as unknown as [string, string, string, string, string];
+    const keyAt = indent.length;
+    out.push({ line: i, section, key, value, keyAt, valueAt: keyAt + key.length + eq.length });
   });
   return out;
+}
+
+/** Inline credentials in a grafana.ini file. */
+export function iniCredentialFindings(file: ConfigText): Finding[] {
+  return iniEntries(file.text).flatMap((e): Finding[] => {
+    const why = iniCredential(e.key, e.value);
+    return why
+      ? [{
+        severity: "error",
+        file: file.path,
+        line: e.line + 1,
+        column: e.keyAt + 1,
+        field: `${e.section}.${e.key}`,
+        message: `expected no inline credential (${hintFor(e.key, "grafana")}), found ${why}`,
+        check: CHECK,
+      }]
+      : [];
+  });
 }
