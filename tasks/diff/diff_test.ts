@@ -150,6 +150,8 @@ Deno.test("diffRepo() reports settings: replicas, storage, labels, intervals, re
       );
     assert.deepEqual(lines("staging"), [
       `~ Deployment \`grafana\`: container \`grafana\` image: ${oldImage} → ${newImage}`,
+      // Grafana's datasource reads the scrape interval from its environment.
+      "~ Deployment `grafana`: container `grafana` env PROMETHEUS_SCRAPE_INTERVAL: 30s → 15s",
       "~ Prometheus `k8s`: replicas: 2 → 3",
       "~ Prometheus `k8s`: retention size: 16GB → 32GB",
       "+ Prometheus `k8s`: external label `team`:  → sre",
@@ -166,8 +168,82 @@ Deno.test("diffRepo() reports settings: replicas, storage, labels, intervals, re
   });
 });
 
-Deno.test("diffRepo() reports routes, receivers (never a secret), inhibit rules and the route tests that now reach another receiver", async () => {
-  const secret = "Pd0123456789abcdefROUTINGKEY42";
+Deno.test("diffRepo() reports a cluster's heartbeat, Ingress authentication, spread, cluster domain and Grafana database", async () => {
+  await withScratchRepo(["staging", "edge"], async (repo) => {
+    await branch(repo);
+    await repo.edit(
+      "clusters/staging/cluster.yaml",
+      (t) =>
+        t.replace(
+          "      basicAuthSecret: thanos-query-users\n",
+          "      authUrl: https://auth.example.com/oauth2/auth\n" +
+            "    controllerNamespace: ingress-system\n",
+        ) +
+        "  clusterDomain: corp.example\n" +
+        "  spread:\n    topologyKey: topology.kubernetes.io/zone\n",
+    );
+    await repo.edit(
+      "clusters/staging/alertmanager.yaml",
+      (t) =>
+        t.replace(
+          "spec:\n",
+          "spec:\n  heartbeat:\n" +
+            "    urlFile: /etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url\n" +
+            "    interval: 2m\n",
+        ),
+    );
+    await repo.write(
+      "clusters/staging/grafana.yaml",
+      [
+        "apiVersion: addons.metalk8s.scality.com/v1alpha1",
+        "kind: GrafanaConfig",
+        "spec:",
+        "  deployment:",
+        "    replicas: 2",
+        "  database:",
+        "    type: postgres",
+        "    host: grafana-db.databases.svc:5432",
+        "    user: grafana",
+        "    passwordSecret:",
+        "      name: grafana-database",
+        "",
+      ].join("\n"),
+    );
+    const r = await diffRepo(repo.root);
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(statuses(r), { edge: "unchanged", staging: "changed" });
+    const lines = section(report(r, "staging"), "Settings").map((c) =>
+      `${c.op} ${c.subject}: ${c.from ?? ""} → ${c.to ?? ""}`
+    );
+    const zone = "required apart on topology.kubernetes.io/zone";
+    const host = "required apart on kubernetes.io/hostname";
+    assert.deepEqual(lines, [
+      "+ Grafana: grafana.ini [database] host:  → grafana-db.databases.svc:5432",
+      "+ Grafana: grafana.ini [database] name:  → grafana",
+      "+ Grafana: grafana.ini [database] type:  → postgres",
+      "+ Grafana: grafana.ini [database] user:  → grafana",
+      "~ Alertmanager configuration: heartbeat: off (Watchdog goes nowhere) → " +
+      "webhook (url_file /etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url)",
+      "+ Alertmanager configuration: heartbeat interval:  → 2m",
+      "~ Deployment `grafana`: replicas: 1 → 2",
+      "+ Deployment `grafana`: container `grafana` env GF_DATABASE_PASSWORD:  → " +
+      "from Secret `grafana-database` key `password`",
+      `~ Deployment \`thanos-query\`: spread: ${host} → ${zone}`,
+      "~ Deployment `thanos-query`: container `thanos-query` env CLUSTER_DOMAIN: cluster.local → corp.example",
+      `~ Alertmanager \`main\`: spread: ${host} → ${zone}`,
+      `~ Prometheus \`k8s\`: spread: ${host} → ${zone}`,
+      "~ Ingress `thanos-query`: authentication: basic, users in Secret `thanos-query-users` → " +
+      "service at https://auth.example.com/oauth2/auth",
+      "~ NetworkPolicy `grafana-from-ingress-controller`: ingress from: " +
+      "namespace `ingress-nginx` on 3000/TCP → namespace `ingress-system` on 3000/TCP",
+      "~ NetworkPolicy `thanos-query-from-ingress-controller`: ingress from: " +
+      "namespace `ingress-nginx` on 10902/TCP → namespace `ingress-system` on 10902/TCP",
+    ]);
+  });
+});
+
+Deno.test("diffRepo() reports routes, receivers, inhibit rules and the route tests that now reach another receiver", async () => {
+  const keyFile = "/etc/alertmanager/secrets/alertmanager-receivers/pagerduty-routing-key";
   await withScratchRepo(["staging"], async (repo) => {
     await branch(repo);
     await repo.edit("clusters/staging/alertmanager.yaml", (t) =>
@@ -184,7 +260,7 @@ Deno.test("diffRepo() reports routes, receivers (never a secret), inhibit rules 
       ) + [
         "        - name: pager",
         "          pagerduty_configs:",
-        `            - routing_key: ${secret}`,
+        `            - routing_key_file: ${keyFile}`,
         "      inhibit_rules:",
         "        - source_matchers: ['alertname = \"NodeDown\"']",
         "          target_matchers: ['severity = \"warning\"']",
@@ -201,7 +277,7 @@ Deno.test("diffRepo() reports routes, receivers (never a secret), inhibit rules 
       '+ inhibit rule `{alertname = "NodeDown"} silences {severity = "warning"} with equal [instance]`',
     ]);
     assert.deepEqual(section(staging, "Alertmanager")[1]?.details, [
-      { label: "`pagerduty_configs[0].routing_key`", to: "(redacted)" },
+      { label: "`pagerduty_configs[0].routing_key_file`", to: keyFile },
     ]);
     assert.deepEqual(section(staging, "Route tests"), [{
       op: "~",
@@ -211,10 +287,59 @@ Deno.test("diffRepo() reports routes, receivers (never a secret), inhibit rules 
       to: "pager",
       note: "the test expects chat: it now fails, update routes-test.yaml or the routes",
     }]);
-    for (const out of [formatText(r), formatMarkdown(r), JSON.stringify(r)]) {
+  });
+});
+
+Deno.test("diffRepo() never prints a secret: one in clusters/ is refused at its line, one in base/ is redacted", async () => {
+  const secret = "Pd0123456789abcdefROUTINGKEY42";
+  const password = "correct-horse-battery-staple";
+  await withScratchRepo(["staging", "edge"], async (repo) => {
+    await branch(repo);
+    await repo.edit("clusters/staging/alertmanager.yaml", (t) =>
+      t + [
+        "        - name: pager",
+        "          pagerduty_configs:",
+        `            - routing_key: ${secret}`,
+        "",
+      ].join("\n"));
+    await repo.edit(
+      "base/grafana/grafana.ini",
+      (t) => t.replace("[security]\n", `[security]\nadmin_password = ${password}\n`),
+    );
+    await repo.edit(
+      "base/grafana/deployment.yaml",
+      (t) =>
+        t.replace(
+          "            - name: GF_PATHS_DATA\n",
+          `            - name: GF_SMTP_PASSWORD\n              value: ${password}\n` +
+            "            - name: GF_PATHS_DATA\n",
+        ),
+    );
+    const r = await diffRepo(repo.root);
+    assert.deepEqual(r.findings.map((f) => [f.side, f.file, f.line, f.field, f.check]), [[
+      "head",
+      "clusters/staging/alertmanager.yaml",
+      await lineOf(repo, "clusters/staging/alertmanager.yaml", "routing_key:"),
+      "spec.notification.config.receivers[1].pagerduty_configs[0].routing_key",
+      "credentials",
+    ]]);
+    assert.deepEqual(statuses(r), { edge: "changed", staging: "broken" });
+    assert.deepEqual(
+      section(report(r, "edge"), "Settings").map((c) =>
+        `${c.op} ${c.subject}: ${c.from ?? ""} → ${c.to ?? ""}`
+      ),
+      [
+        "+ Grafana: grafana.ini [security] admin_password:  → (redacted)",
+        "+ Deployment `grafana`: container `grafana` env GF_SMTP_PASSWORD:  → (redacted)",
+      ],
+    );
+    const text = formatText(r);
+    assert.match(text, /^ {4}\+ {4}admin_password = \(redacted\)$/m);
+    assert.match(text, /^ {4}\+ {14}value: \(redacted\)$/m);
+    for (const out of [text, formatMarkdown(r), JSON.stringify(r)]) {
       assert.ok(!out.includes(secret), "the routing key is never printed");
+      assert.ok(!out.includes(password), "the password is never printed");
     }
-    assert.match(formatText(r), /^ {4}\+ {10}- routing_key: \(redacted\)$/m);
   });
 });
 

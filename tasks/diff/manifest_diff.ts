@@ -1,14 +1,15 @@
 /**
  * The rendered manifests of two sides compared object by object: which objects were added,
  * removed or changed, and a unified diff of their YAML. Secrets are shown decoded with their
- * credentials redacted (the Alertmanager configuration) or not at all (any other Secret).
+ * credentials redacted (the Alertmanager configuration) or not at all (any other Secret); in
+ * other objects the credentials a mistake could put there are redacted (`redactManifest()`).
  */
 import { stringify } from "yaml";
 import type { K8sObject } from "../render/kustomize.ts";
 import { ALERTMANAGER_CONFIG_KEY, ALERTMANAGER_CONFIG_SECRET } from "../validate/routing.ts";
 import type { ChangeOp } from "./change.ts";
 import { diffLines, unifiedHunks } from "./line_diff.ts";
-import { REDACTED, redactYamlText } from "./redact.ts";
+import { REDACTED, redactManifest, redactYamlText } from "./redact.ts";
 import { HASH_SUFFIX } from "./settings_diff.ts";
 
 export interface ObjectChange {
@@ -49,7 +50,7 @@ function decode(b64: string): string | null {
 
 /** An object as diff shows it: Secrets decoded, credentials redacted, other secret data hidden. */
 export function shown(o: K8sObject): K8sObject {
-  if (o.kind !== "Secret") return o;
+  if (o.kind !== "Secret") return redactManifest(o);
   const isConfig = o.metadata.name.replace(HASH_SUFFIX, "") === ALERTMANAGER_CONFIG_SECRET;
   const show = (key: string, text: string | null): string => {
     if (isConfig && key === ALERTMANAGER_CONFIG_KEY && text !== null) return redactYamlText(text);

@@ -299,24 +299,32 @@ function grafanaPatch(cluster: Cluster) {
   ]);
 }
 
+/** The ingress-nginx annotations of authentication, and ours for a knowing "none". */
+export const INGRESS_AUTH = {
+  url: "nginx.ingress.kubernetes.io/auth-url",
+  signin: "nginx.ingress.kubernetes.io/auth-signin",
+  type: "nginx.ingress.kubernetes.io/auth-type",
+  secret: "nginx.ingress.kubernetes.io/auth-secret",
+  realm: "nginx.ingress.kubernetes.io/auth-realm",
+  unauthenticated: "monitoring.dev/unauthenticated",
+} as const;
+
 /** The Ingress annotations of ingress-nginx that put authentication in front of Thanos Query. */
 export function thanosAuthAnnotations(auth: ThanosAuth): Record<string, string> {
   if (auth.authUrl !== undefined) {
     return {
-      "nginx.ingress.kubernetes.io/auth-url": auth.authUrl,
-      ...(auth.signinUrl !== undefined
-        ? { "nginx.ingress.kubernetes.io/auth-signin": auth.signinUrl }
-        : {}),
+      [INGRESS_AUTH.url]: auth.authUrl,
+      ...(auth.signinUrl !== undefined ? { [INGRESS_AUTH.signin]: auth.signinUrl } : {}),
     };
   }
   if (auth.basicAuthSecret !== undefined) {
     return {
-      "nginx.ingress.kubernetes.io/auth-type": "basic",
-      "nginx.ingress.kubernetes.io/auth-secret": auth.basicAuthSecret,
-      "nginx.ingress.kubernetes.io/auth-realm": "Thanos Query",
+      [INGRESS_AUTH.type]: "basic",
+      [INGRESS_AUTH.secret]: auth.basicAuthSecret,
+      [INGRESS_AUTH.realm]: "Thanos Query",
     };
   }
-  return { "monitoring.dev/unauthenticated": auth.unauthenticated ?? "" };
+  return { [INGRESS_AUTH.unauthenticated]: auth.unauthenticated ?? "" };
 }
 
 /** The HTTP port of each Service the ingress routes to. */
