@@ -135,7 +135,7 @@ export class NodeAgent {
     await this.#renewLease();
     this.#timers.push(setInterval(() => this.#renewLease().catch(() => {}), 10_000));
     this.#timers.push(setInterval(() => this.#postStatus().catch(() => {}), 60_000));
-    this.#timers.push(setInterval(() => this.#provision(), 2_000));
+    this.#timers.push(setInterval(() => this.#provision(), 1_000));
     this.#provision();
     void this.#watchPods();
   }

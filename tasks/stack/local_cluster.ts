@@ -6,12 +6,12 @@
  * the real prometheus-operator reconciling it, and a forward on 127.0.0.1 per UI and API.
  * Everything stops with it (Ctrl-C, `--for`, crashes), and a run cleans what a killed run left.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { localNetwork, startControlPlane } from "../controlplane/controlplane.ts";
 import { operatorCrds } from "../controlplane/crds.ts";
 import { localJudge } from "../controlplane/judge.ts";
-import { type ClusterState, removeState, writeState } from "../controlplane/state.ts";
+import { type ClusterState, readState, removeState, writeState } from "../controlplane/state.ts";
 import { applyInWaves, type WaveReport } from "../kube/apply.ts";
 import { SYNC_WAVE_ANNOTATION } from "../render/sync_waves.ts";
 import { KubeClient } from "../kube/client.ts";
@@ -122,6 +122,9 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   const podNet: PodNetworkConfig = { ...DEFAULT_POD_NETWORK };
   const dir = join(CACHE_DIR, "cluster", cluster);
 
+  // One local cluster per machine: its pod network, bridge and firewall table are the machine's,
+  // whichever checkout starts it.
+  claimMachine(podNet.stateDir);
   // A previous run killed with SIGKILL: its namespaces, bridge, table, mounts and data go first.
   await cleanupStale(podNet);
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
@@ -144,6 +147,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     removeState();
     await teardownPodNetwork(podNet);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(ownerFile(podNet.stateDir), { force: true });
   });
   supervisor.addCleanup(async () => {
     await agent?.stop();
@@ -170,6 +174,21 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     await exposeHostPort(podNet, cp.ports.apiserver);
     await exposeHostPort(podNet, Number(new URL(sink.url).port));
     const admin = cp.admin;
+
+    // The operator's CRDs are their own Application in Argo CD (clusters/argocd/crds.yaml), synced
+    // before the stack: they are applied while the rest of the node comes up, and the stack's
+    // waves wait for them.
+    const sync = {
+      fieldManager: "argocd-controller",
+      judge: localJudge(admin),
+      onProgress: progress,
+      waveTimeoutMs: opts.readyTimeoutMs ?? 300_000,
+    };
+    const t1 = performance.now();
+    const crdsSynced = operatorCrds(versions).then((crds) =>
+      applyInWaves(admin, crds, { ...sync, onProgress: (l) => progress(`operator CRDs: ${l}`) })
+    );
+    crdsSynced.catch(() => {}); // awaited below
 
     progress("kube-proxy …");
     const [proxyHealth, proxyMetrics] = freePorts(2) as [number, number];
@@ -227,15 +246,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     await agent.start();
     await supervisor.waitReady(60_000, ["kube-proxy"]);
 
-    progress("applying the add-ons, the operator's CRDs and the render in sync waves …");
-    const t1 = performance.now();
-    const crds = (await operatorCrds(versions)).map((c) => ({
-      ...c,
-      metadata: {
-        ...c.metadata,
-        annotations: { ...c.metadata.annotations, [SYNC_WAVE_ANNOTATION]: "-2" },
-      },
-    }));
+    progress("applying the add-ons and the render in sync waves …");
     const extra = [
       ...addons(versions, net).map((o) => ({
         ...o,
@@ -251,12 +262,13 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       },
       ...platformSecrets(namespace, `http://${net.advertiseAddress}:${new URL(sink.url).port}`),
     ];
-    const waves = await applyInWaves(admin, [...crds, ...extra, ...objects], {
-      fieldManager: "argocd-controller",
-      judge: localJudge(admin),
-      onProgress: progress,
-      waveTimeoutMs: opts.readyTimeoutMs ?? 300_000,
-    });
+    const addonWaves = await applyInWaves(admin, extra.filter((o) => o.kind !== "Secret"), sync);
+    const crdWaves = await crdsSynced;
+    const waves = [
+      ...crdWaves,
+      ...addonWaves,
+      ...await applyInWaves(admin, [...extra.filter((o) => o.kind === "Secret"), ...objects], sync),
+    ];
     const applyMs = performance.now() - t1;
 
     progress("waiting for every pod to be ready …");
@@ -338,6 +350,33 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     await supervisor.stopAll();
     throw e;
   }
+}
+
+function ownerFile(stateDir: string): string {
+  return join(stateDir, "owner.pid");
+}
+
+function alive(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Records this process as the machine's local cluster; refuses while another one runs. */
+function claimMachine(stateDir: string): void {
+  mkdirSync(stateDir, { recursive: true });
+  const path = ownerFile(stateDir);
+  const other = existsSync(path) ? Number(readFileSync(path, "utf8")) : NaN;
+  if (other > 0 && other !== Deno.pid && alive(other)) {
+    throw new Error(
+      `a local cluster is already running on this machine (process ${other}); ` +
+        "stop it (Ctrl-C) before starting another",
+    );
+  }
+  writeFileSync(path, String(Deno.pid));
 }
 
 function appendLog(path: string, line: string): void {
