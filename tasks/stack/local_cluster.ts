@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { localNetwork, startControlPlane } from "../controlplane/controlplane.ts";
 import { operatorCrds } from "../controlplane/crds.ts";
 import { localJudge } from "../controlplane/judge.ts";
-import { type ClusterState, readState, removeState, writeState } from "../controlplane/state.ts";
+import { type ClusterState, removeState, writeState } from "../controlplane/state.ts";
 import { applyInWaves, type WaveReport } from "../kube/apply.ts";
 import { SYNC_WAVE_ANNOTATION } from "../render/sync_waves.ts";
 import { KubeClient } from "../kube/client.ts";
