@@ -29,6 +29,8 @@ import {
 } from "../node/pod_network.ts";
 import { type K8sObject, kustomizeBuild } from "../render/kustomize.ts";
 import { addons } from "./addons.ts";
+import { CONTROL_PLANE_PORTS, controlPlanePods } from "./control_plane_pods.ts";
+import type { Pki } from "../controlplane/pki.ts";
 import { type Forward, forward } from "./forward.ts";
 import { freePorts } from "./ports.ts";
 import { Supervisor } from "./process.ts";
@@ -95,6 +97,26 @@ function platformSecrets(ns: string, sinkUrl: string): K8sObject[] {
       "admin-password": btoa(String.fromCharCode(...password)),
     }),
   ];
+}
+
+/** The etcd client certificate the stack's etcd monitor reads, as a platform would provide it. */
+function etcdClientSecret(ns: string, pki: Pki): K8sObject {
+  const { cert, key } = pki.cert("etcd-metrics-client");
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: "etcd-client-tls",
+      namespace: ns,
+      annotations: { [SYNC_WAVE_ANNOTATION]: "-1" },
+    },
+    type: "Opaque",
+    stringData: {
+      "ca.crt": readFileSync(pki.ca, "utf8"),
+      "tls.crt": readFileSync(cert, "utf8"),
+      "tls.key": readFileSync(key, "utf8"),
+    },
+  };
 }
 
 /** Whether every pod is Ready, or waits for a reason that will not pass; and what is not. */
@@ -167,12 +189,19 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       network: net,
       nodeName: NODE_NAME,
       components: ["controller-manager", "scheduler"],
+      ports: {
+        etcd: CONTROL_PLANE_PORTS.etcd,
+        "controller-manager": CONTROL_PLANE_PORTS["kube-controller-manager"],
+        scheduler: CONTROL_PLANE_PORTS["kube-scheduler"],
+      },
       onProgress: progress,
     });
     const controlPlaneMs = performance.now() - t0;
     // Pods reach the API server and the sink at the gateway address (DNAT to 127.0.0.1).
     await exposeHostPort(podNet, cp.ports.apiserver);
     await exposeHostPort(podNet, Number(new URL(sink.url).port));
+    // The control plane's metrics, where the stack's monitors scrape them.
+    for (const p of controlPlanePods()) await exposeHostPort(podNet, p.port);
     const admin = cp.admin;
 
     // The operator's CRDs are their own Application in Argo CD (clusters/argocd/crds.yaml), synced
@@ -191,7 +220,8 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     crdsSynced.catch(() => {}); // awaited below
 
     progress("kube-proxy …");
-    const [proxyHealth, proxyMetrics] = freePorts(2) as [number, number];
+    const [proxyHealth] = freePorts(1) as [number];
+    const proxyMetrics = CONTROL_PLANE_PORTS["kube-proxy"];
     await supervisor.start({
       name: "kube-proxy",
       cmd: toolPath("kube-proxy"),
@@ -220,6 +250,9 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     });
 
     progress("node agent …");
+    const kubernetesVersion = `v${
+      Object.values(versions.tools).find((t) => t.module === "k8s.io/kubernetes")?.appVersion
+    }`;
     const nodeClient = KubeClient.fromFiles(
       cp.server,
       cp.pki.ca,
@@ -234,9 +267,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       versions,
       nodeName: NODE_NAME,
       nodeIP: NODE_IP,
-      kubernetesVersion: `v${
-        Object.values(versions.tools).find((t) => t.module === "k8s.io/kubernetes")?.appVersion
-      }`,
+      kubernetesVersion,
       dnsServiceIP: net.dnsServiceIP,
       dnsDomain: net.dnsDomain,
       apiServer: { host: net.advertiseAddress, port: cp.ports.apiserver },
@@ -244,6 +275,11 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       log: (line) => appendLog(join(dir, "logs", "node-agent.log"), line),
     });
     await agent.start();
+    await agent.publishMirrorPods(
+      controlPlanePods(),
+      net.advertiseAddress,
+      `registry.k8s.io/kube-apiserver:${kubernetesVersion}`,
+    );
     await supervisor.waitReady(60_000, ["kube-proxy"]);
 
     progress("applying the add-ons and the render in sync waves …");
@@ -261,6 +297,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
         metadata: { name: namespace, annotations: { [SYNC_WAVE_ANNOTATION]: "-1" } },
       },
       ...platformSecrets(namespace, `http://${net.advertiseAddress}:${new URL(sink.url).port}`),
+      etcdClientSecret(namespace, cp.pki),
     ];
     const addonWaves = await applyInWaves(admin, extra.filter((o) => o.kind !== "Secret"), sync);
     const crdWaves = await crdsSynced;
