@@ -209,7 +209,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     // waves wait for them.
     const sync = {
       fieldManager: "argocd-controller",
-      judge: localJudge(admin),
+      judge: localJudge(admin, objects),
       onProgress: progress,
       waveTimeoutMs: opts.readyTimeoutMs ?? 300_000,
     };
