@@ -4,6 +4,7 @@ const BENCHES: Record<string, string> = {
   validate: "./validate.ts",
   diff: "./diff.ts",
   stack: "./stack.ts",
+  controlplane: "./controlplane.ts",
 };
 
 if (import.meta.main) {
