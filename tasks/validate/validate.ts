@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Cluster, ClusterSpec, parseDuration, PrometheusSpec } from "../model/cluster.ts";
 import type { Finding } from "../model/finding.ts";
-import { loadClusterFromSources, NOT_CLUSTERS } from "../model/load.ts";
+import { loadClusterFromSources } from "../model/load.ts";
 import { SCHEMA_CACHE_DIR } from "../model/paths.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
 import { parseVersions, type Versions } from "../model/versions.ts";
@@ -39,7 +39,7 @@ import { policyFindings } from "./policies.ts";
 import { haContextOf } from "./policies_ha.ts";
 import { Pool } from "./pool.ts";
 import { hashFiles, renderOverlayDir, toolIdentity } from "./render.ts";
-import { entriesOf, readRepoFiles, type RepoFiles, under } from "./repo.ts";
+import { clusterFolders, entriesOf, readRepoFiles, under } from "./repo.ts";
 import { amtoolFailureAt, clusterRouting, type RouteCase } from "./routing.ts";
 import { ClusterValues } from "./cluster_values.ts";
 import { generatedLineSource } from "./generated_lines.ts";
@@ -127,14 +127,6 @@ export interface ValidateOptions {
 }
 
 export class UsageError extends Error {}
-
-/** The clusters of a repository: folders of clusters/ other than the reconcilers' entry points. */
-export function clusterFolders(files: RepoFiles): string[] {
-  return entriesOf(files, "clusters")
-    .filter((e) => e.endsWith("/"))
-    .map((e) => e.slice(0, -1))
-    .filter((n) => !(NOT_CLUSTERS as readonly string[]).includes(n));
-}
 
 interface ClusterWork {
   name: string;
