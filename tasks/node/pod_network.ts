@@ -36,6 +36,13 @@ export const DEFAULT_POD_NETWORK: Readonly<PodNetworkConfig> = {
   stateDir: "/run/hamon",
 };
 
+/**
+ * The interface group of every bridge and host veth of a pod network on this machine, of this
+ * run or of another (a test's). The firewall lets pod and Service addresses out only through
+ * these links and loopback, so two networks on one machine do not drop each other's traffic.
+ */
+export const POD_LINK_GROUP = 26721;
+
 /** Checks names and ranges before anything is created; throws naming the field. */
 export function checkPodNetworkConfig(cfg: PodNetworkConfig): void {
   const fail = (field: keyof PodNetworkConfig, why: string) => {
@@ -126,15 +133,16 @@ export function nftRuleset(cfg: PodNetworkConfig): string {
     `add rule ${t} input iifname ${br} ct status dnat accept`,
     `add rule ${t} input iifname ${br} meta l4proto { icmp, ipv6-icmp } accept`,
     `add rule ${t} input iifname ${br} counter reject with icmpx type admin-prohibited`,
-    // Routed traffic: only from the bridge back onto it (pod to pod, pod to Service to pod).
+    // Routed traffic: only from the bridge back onto it (pod to pod, pod to Service to pod);
+    // our addresses neither come in nor go out through a link that is not a pod network's.
     `add rule ${t} forward iifname ${br} oifname ${br} accept`,
     `add rule ${t} forward iifname ${br} counter drop`,
     `add rule ${t} forward oifname ${br} counter drop`,
-    `add rule ${t} forward ip saddr ${ours} counter drop`,
-    `add rule ${t} forward ip daddr ${ours} counter drop`,
-    // The last word, forwarded or local: our addresses never go out of another interface.
-    `add rule ${t} postrouting oifname != { "lo", ${br} } ip saddr ${ours} counter drop`,
-    `add rule ${t} postrouting oifname != { "lo", ${br} } ip daddr ${ours} counter drop`,
+    `add rule ${t} forward iifgroup != ${POD_LINK_GROUP} ip daddr ${ours} counter drop`,
+    `add rule ${t} forward oifgroup != ${POD_LINK_GROUP} ip saddr ${ours} counter drop`,
+    // The last word, forwarded or local: our addresses never leave through another interface.
+    `add rule ${t} postrouting oifname != "lo" oifgroup != ${POD_LINK_GROUP} ip saddr ${ours} counter drop`,
+    `add rule ${t} postrouting oifname != "lo" oifgroup != ${POD_LINK_GROUP} ip daddr ${ours} counter drop`,
     "",
   ].join("\n");
 }
@@ -172,6 +180,7 @@ export function hostSideCommands(cfg: PodNetworkConfig, podKey: string): string[
     `netns add ${ns}`,
     `link add ${veth} type veth peer name eth0 netns ${ns}`,
     // Hairpin: a pod reaching itself through its Service comes back through its own port.
+    `link set ${veth} group ${POD_LINK_GROUP}`,
     `link set ${veth} master ${cfg.bridge}`,
     `link set ${veth} type bridge_slave hairpin on`,
     `link set ${veth} up`,
@@ -244,6 +253,7 @@ export async function ensurePodNetwork(cfg: PodNetworkConfig): Promise<void> {
   const gw = gatewayOf(cfg.podCidr);
   await runOk("ip", ["-batch", "-"], {
     stdin: [
+      `link set ${cfg.bridge} group ${POD_LINK_GROUP}`,
       `addr replace ${gw}/${prefixLength(cfg.podCidr)} dev ${cfg.bridge}`,
       `link set ${cfg.bridge} up`,
       // The host reaches Services from the gateway address, so pods can answer it.
