@@ -21,7 +21,7 @@ export interface PodNetworkConfig {
   podCidr: string;
   /** Service addresses: routed from pods to the gateway, where kube-proxy translates them. */
   serviceCidr: string;
-  /** Holds the record of the sysctls we changed and the containers' root folders. */
+  /** Holds the containers' root folders; mounts left under it are swept. */
   stateDir: string;
 }
 
@@ -168,8 +168,18 @@ function sysctlPath(name: string): string {
   return `/proc/sys/${name.replaceAll(".", "/")}`;
 }
 
-function sysctlRecordPath(cfg: PodNetworkConfig): string {
-  return join(cfg.stateDir, "sysctl-before.json");
+/**
+ * The machine's sysctls before the first pod network came up: one record for every network on
+ * the machine (a run's, a test's), written by the first and restored by the teardown that leaves
+ * none, whatever the order in which they come and go. On a tmpfs, like the sysctls themselves.
+ */
+export const SYSCTL_RECORD = "/run/pod-network-sysctl-before.json";
+
+/** Whether a bridge or veth of any pod network is still on the machine. */
+async function anyPodLinkLeft(): Promise<boolean> {
+  // Not -j: iproute2 6.1 prints an empty object for each link the group filter leaves out.
+  const out = await runOk("ip", ["-o", "link", "show", "group", String(POD_LINK_GROUP)]);
+  return out.trim() !== "";
 }
 
 /** `ip -batch` lines that plug a pod's netns into the bridge (run on the host). */
@@ -224,13 +234,13 @@ function writeSysctl(name: string, value: string): void {
 }
 
 /**
- * Creates the bridge with the gateway address, sets the sysctls (recording the previous values
- * once, so a crashed run's record survives) and loads our nftables table. Idempotent.
+ * Creates the bridge with the gateway address, sets the sysctls (recording the machine's values
+ * first, see SYSCTL_RECORD) and loads our nftables table. Idempotent.
  */
 export async function ensurePodNetwork(cfg: PodNetworkConfig): Promise<void> {
   checkPodNetworkConfig(cfg);
   mkdirSync(cfg.stateDir, { recursive: true });
-  const record = sysctlRecordPath(cfg);
+  const record = SYSCTL_RECORD;
   if (!existsSync(record)) {
     const before: Record<string, string> = {};
     for (const name of globalSysctls(cfg)) {
@@ -370,8 +380,8 @@ export function mountsUnder(mountinfo: string, dir: string): string[] {
 
 /**
  * Removes everything of ours: processes in our netns, the netns, our veths, the bridge, the
- * nftables table, mounts under the state dir, and restores the recorded sysctls. Safe to run when
- * nothing is there.
+ * nftables table, mounts under the state dir; and restores the recorded sysctls when no pod
+ * network is left on the machine. Safe to run when nothing is there.
  */
 export async function teardownPodNetwork(cfg: PodNetworkConfig): Promise<Removed> {
   checkPodNetworkConfig(cfg);
@@ -411,8 +421,8 @@ export async function teardownPodNetwork(cfg: PodNetworkConfig): Promise<Removed
     await runOk("umount", ["-l", path]);
     removed.mounts.push(path);
   }
-  const record = sysctlRecordPath(cfg);
-  if (existsSync(record)) {
+  const record = SYSCTL_RECORD;
+  if (existsSync(record) && !(await anyPodLinkLeft())) {
     const before = JSON.parse(readFileSync(record, "utf8")) as Record<string, string>;
     for (const [name, value] of Object.entries(before)) {
       if (readSysctl(name) !== undefined) writeSysctl(name, value);
