@@ -6,7 +6,6 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { run, runOk } from "../proc/run.ts";
 import { gatewayOf, parseCidr } from "./ipv4.ts";
 
