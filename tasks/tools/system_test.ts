@@ -28,10 +28,9 @@ Deno.test("TEST_PACKAGES names Chromium for the browser test", () => {
   assert.ok(TEST_PACKAGES.some((p) => p.name === "chromium" && p.file === "/usr/bin/chromium"));
 });
 
-Deno.test("UP_PACKAGES names ip and nft for the node agent's pod network", () => {
-  const named = UP_PACKAGES.map((p) => [p.name, p.file]);
+Deno.test("UP_PACKAGES names openssl for the control plane, ip and nft for the pod network", () => {
   assert.deepEqual(
-    named.filter(([name]) => name === "iproute2" || name === "nftables"),
-    [["iproute2", "/usr/sbin/ip"], ["nftables", "/usr/sbin/nft"]],
+    UP_PACKAGES.filter((p) => p.name !== "util-linux").map((p) => [p.name, p.file]),
+    [["openssl", "/usr/bin/openssl"], ["iproute2", "/usr/sbin/ip"], ["nftables", "/usr/sbin/nft"]],
   );
 });

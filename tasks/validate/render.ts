@@ -174,7 +174,8 @@ export async function renderOverlayDir(
   }
   if (cacheFile && cacheDir) {
     await mkdir(cacheDir, { recursive: true });
-    const tmp = `${cacheFile}.${Deno.pid}.tmp`;
+    // Unique per write: two renders of the same key (identical clusters) may finish together.
+    const tmp = `${cacheFile}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
     await writeFile(tmp, JSON.stringify({ yaml: r.stdout, objects }));
     await rename(tmp, cacheFile);
   }

@@ -176,22 +176,42 @@ export interface RouteCaseInput {
   c: RouteCase;
 }
 
+/** Alert labels routed through an Alertmanager configuration. */
+export interface RouteQuery {
+  config: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * The receivers amtool routes each query's labels to, cached by configuration and labels: the
+ * one runner of `amtool config routes test`, for validate's route tests and for diff.
+ */
+export async function routeReceivers(
+  env: ToolEnv,
+  queries: readonly RouteQuery[],
+): Promise<Array<{ receivers: string[]; error?: string }>> {
+  const keyOf = (x: RouteQuery) =>
+    hashOf(env.ids.amtool ?? "", x.config, JSON.stringify(Object.entries(x.labels).sort()));
+  return await env.cache.many<RouteQuery, { receivers: string[]; error?: string }>(
+    "amtool-route",
+    queries,
+    keyOf,
+    async (missing) =>
+      await Promise.all(missing.map(async (x) => {
+        const path = await stage(env, "route", hashOf(x.config), "alertmanager.yaml", x.config);
+        return await env.pool.run(() => amtoolRoute(path, { ...x.labels }));
+      })),
+  );
+}
+
 /** Each case run with amtool (cached by configuration and labels); a finding when it differs. */
 export async function runRouteCases(
   env: ToolEnv,
   cases: readonly RouteCaseInput[],
 ): Promise<Finding[][]> {
-  const keyOf = (x: RouteCaseInput) =>
-    hashOf(env.ids.amtool ?? "", x.config, JSON.stringify(Object.entries(x.c.labels).sort()));
-  const routed = await env.cache.many<RouteCaseInput, { receivers: string[]; error?: string }>(
-    "amtool-route",
-    cases,
-    keyOf,
-    async (missing) =>
-      await Promise.all(missing.map(async (x) => {
-        const path = await stage(env, "route", hashOf(x.config), "alertmanager.yaml", x.config);
-        return await env.pool.run(() => amtoolRoute(path, x.c.labels));
-      })),
+  const routed = await routeReceivers(
+    env,
+    cases.map((x) => ({ config: x.config, labels: x.c.labels })),
   );
   return cases.map((x, i) => {
     const got = routed[i] ?? { receivers: [] };

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Cluster, parseDuration, PrometheusSpec } from "../model/cluster.ts";
 import type { Finding } from "../model/finding.ts";
-import { loadClusterFromSources, NOT_CLUSTERS } from "../model/load.ts";
+import { loadClusterFromSources } from "../model/load.ts";
 import { SCHEMA_CACHE_DIR } from "../model/paths.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
 import { parseVersions, type Versions } from "../model/versions.ts";
@@ -37,7 +37,7 @@ import { policyFindings } from "./policies.ts";
 import { haContextOf } from "./policies_ha.ts";
 import { Pool } from "./pool.ts";
 import { hashFiles, renderOverlayDir, toolIdentity } from "./render.ts";
-import { entriesOf, readRepoFiles, type RepoFiles, under } from "./repo.ts";
+import { clusterFolders, entriesOf, readRepoFiles, under } from "./repo.ts";
 import { clusterRouting, type RouteCase } from "./routing.ts";
 import { RuleIndex } from "./rule_index.ts";
 import { clusterRules } from "./rules.ts";
@@ -118,14 +118,6 @@ export interface ValidateOptions {
 }
 
 export class UsageError extends Error {}
-
-/** The clusters of a repository: folders of clusters/ other than the reconcilers' entry points. */
-export function clusterFolders(files: RepoFiles): string[] {
-  return entriesOf(files, "clusters")
-    .filter((e) => e.endsWith("/"))
-    .map((e) => e.slice(0, -1))
-    .filter((n) => !(NOT_CLUSTERS as readonly string[]).includes(n));
-}
 
 interface ClusterWork {
   name: string;
