@@ -5,6 +5,7 @@ const BENCHES: Record<string, string> = {
   diff: "./diff.ts",
   stack: "./stack.ts",
   controlplane: "./controlplane.ts",
+  sandbox: "./sandbox.ts",
 };
 
 if (import.meta.main) {
