@@ -19,7 +19,7 @@ export const ExpectedEmpty = z.strictObject({
   alert: z.string().optional(),
   record: z.string().optional(),
   panel: z.string().optional(),
-  /** Where the entry holds: the local stack, a real cluster, or both (default). */
+  /** Where the entry holds: the local cluster, a deployed one, or both (default). */
   where: z.enum(["local", "cluster", "both"]).default("both"),
   reason: z.string().min(1),
 }).refine(
