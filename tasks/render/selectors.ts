@@ -60,3 +60,24 @@ export function mapSelectorMatches(
   const entries = Object.entries(selector ?? {});
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === String(v));
 }
+
+/**
+ * A LabelSelector in the API's query syntax (`labelSelector=` of a list): `app=x,tier in (a,b),
+ * zone notin (c),gpu,!spot`; "" for `{}` (everything). Pure.
+ */
+export function labelSelectorQuery(selector: LabelSelector): string {
+  const words: Record<string, (r: LabelSelectorRequirement) => string> = {
+    In: (r) => `${r.key} in (${(r.values ?? []).join(",")})`,
+    NotIn: (r) => `${r.key} notin (${(r.values ?? []).join(",")})`,
+    Exists: (r) => r.key,
+    DoesNotExist: (r) => `!${r.key}`,
+  };
+  return [
+    ...Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(selector.matchExpressions ?? []).map((r) => {
+      const word = words[r.operator];
+      if (!word) throw new Error(`label selector: unknown operator ${r.operator} for ${r.key}`);
+      return word(r);
+    }),
+  ].join(",");
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { labelSelectorMatches, mapSelectorMatches } from "./selectors.ts";
+import { labelSelectorMatches, labelSelectorQuery, mapSelectorMatches } from "./selectors.ts";
 
 const labels = { app: "a", tier: "web" };
 
@@ -45,4 +45,24 @@ Deno.test("mapSelectorMatches() selects nothing when empty, else needs every pai
   assert.equal(mapSelectorMatches({}, labels), false);
   assert.equal(mapSelectorMatches({ app: "a" }, labels), true);
   assert.equal(mapSelectorMatches({ app: "a", tier: "db" }, labels), false);
+});
+
+Deno.test("labelSelectorQuery() writes a selector in the API's query syntax", () => {
+  assert.equal(labelSelectorQuery({}), "");
+  assert.equal(
+    labelSelectorQuery({
+      matchLabels: { app: "x" },
+      matchExpressions: [
+        { key: "tier", operator: "In", values: ["a", "b"] },
+        { key: "zone", operator: "NotIn", values: ["c"] },
+        { key: "gpu", operator: "Exists" },
+        { key: "spot", operator: "DoesNotExist" },
+      ],
+    }),
+    "app=x,tier in (a,b),zone notin (c),gpu,!spot",
+  );
+  assert.throws(
+    () => labelSelectorQuery({ matchExpressions: [{ key: "n", operator: "Gt", values: ["1"] }] }),
+    new Error("label selector: unknown operator Gt for n"),
+  );
 });
