@@ -18,6 +18,7 @@ import { parseIni, renderIni } from "./ini.ts";
 import { ruleObjects } from "./rules.ts";
 import { loadRuleTemplates, renderRuleSets, type RuleTemplate } from "../rules/render.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
+import { componentResources, ruleSetsFor } from "../model/components.ts";
 
 /** The first line of every generated file. */
 export function generatedHeader(cluster: Pick<Cluster, "name">): string {
@@ -144,9 +145,11 @@ export function renderOverlay(
   const files = new Map<string, string>();
   const ns = cluster.spec.destination.namespace;
 
+  // Only the templates of the components this cluster exposes; runbooks at the cluster's docs.
   const defaultRules = renderRuleSets(
-    inputs.ruleTemplates,
+    ruleSetsFor(inputs.ruleTemplates, cluster.spec.components),
     ruleParamValues(cluster.prometheus.rules),
+    { runbookBaseUrl: cluster.spec.runbookBaseUrl },
   );
   const rules = ruleObjects(cluster, defaultRules);
   for (const [path, obj] of rules) files.set(path, toYaml(header, obj));
@@ -190,7 +193,7 @@ export function renderOverlay(
     apiVersion: "kustomize.config.k8s.io/v1beta1",
     kind: "Kustomization",
     namespace: ns,
-    resources: ["../../base", ...rules.keys()],
+    resources: ["../../base", ...componentResources(cluster.spec.components), ...rules.keys()],
     images: WORKLOAD_IMAGES.map((key) => {
       const pin = versions.images[key];
       if (!pin) throw new Error(`versions.json has no image "${key}"`);

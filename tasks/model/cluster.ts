@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { RuleFileSchema } from "../rules/rule_group.ts";
 import { RuleParams } from "./rule_params.ts";
+import { Components } from "./components.ts";
 
 /** Our own kind's apiVersion. */
 export const CLUSTER_API_VERSION = "monitoring.dev/v1alpha1";
@@ -143,6 +144,13 @@ const Labels = z.record(LABEL_NAME, z.string());
 // ---------------------------------------------------------------------------------------------
 // cluster.yaml
 
+/**
+ * The default of `spec.runbookBaseUrl`: docs/alerts.md of this repository on its forge, with the
+ * same placeholder host as the reconciler entry points (clusters/argocd/), which a fork replaces.
+ */
+export const PLACEHOLDER_RUNBOOK_BASE_URL =
+  "https://git.example.com/platform/monitoring/blob/main/docs/alerts.md";
+
 const Volume = (size: string, what: string) =>
   z.strictObject({
     size: Quantity.default(size).describe(`Size of each ${what} volume (default ${size}).`),
@@ -199,6 +207,16 @@ export const ClusterSpec = z.strictObject({
   thanosQuery: z.strictObject({
     replicas: z.int().min(1).max(10).default(2).describe("Thanos Query replicas (default 2)."),
   }).prefault({}),
+  components: Components.prefault({}),
+  runbookBaseUrl: z.url({
+    protocol: /^https?$/,
+    error:
+      "an http(s) URL such as https://git.example.com/platform/monitoring/blob/main/docs/alerts.md",
+  }).default(PLACEHOLDER_RUNBOOK_BASE_URL).describe(
+    "Where each alert's runbook_url points: this page followed by #<alert name in lower case>, " +
+      "the alert's section of docs/alerts.md as your fork publishes it. The default is a " +
+      "placeholder: set it to your fork's docs.",
+  ),
 });
 export type ClusterSpec = z.infer<typeof ClusterSpec>;
 
@@ -359,6 +377,8 @@ export function defaultAlertmanagerConfig(): AlertmanagerConfigDoc {
         // Watchdog always fires (it proves the alerting path); it goes nowhere unless a
         // dead man's switch receiver is routed to it.
         { receiver: "watchdog", matchers: ['alertname = "Watchdog"'] },
+        // InfoInhibitor only feeds the inhibit rule below; it is never meant to notify.
+        { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
       ],
     },
     receivers: [{ name: "null" }, { name: "watchdog" }],
@@ -372,6 +392,12 @@ export function defaultAlertmanagerConfig(): AlertmanagerConfigDoc {
         source_matchers: ['severity = "warning"'],
         target_matchers: ['severity = "info"'],
         equal: ["alertname", "cluster", "namespace"],
+      },
+      {
+        // An info alert alone in its namespace (base/rules/general.rules.yaml) stays quiet.
+        source_matchers: ['alertname = "InfoInhibitor"'],
+        target_matchers: ['severity = "info"'],
+        equal: ["cluster", "namespace"],
       },
     ],
   };

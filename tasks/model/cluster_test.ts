@@ -57,6 +57,8 @@ Deno.test("ClusterFile fills every default of an empty spec", () => {
     evaluationInterval: "30s",
     storage: { prometheus: { size: "50Gi" }, alertmanager: { size: "1Gi" } },
     thanosQuery: { replicas: 2 },
+    components: { preset: "self-managed" },
+    runbookBaseUrl: "https://git.example.com/platform/monitoring/blob/main/docs/alerts.md",
   });
 });
 
