@@ -174,7 +174,7 @@ export async function renderOverlayDir(
   }
   if (cacheFile && cacheDir) {
     await mkdir(cacheDir, { recursive: true });
-    const tmp = `${cacheFile}.${Deno.pid}.tmp`;
+    const tmp = `${cacheFile}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
     await writeFile(tmp, JSON.stringify({ yaml: r.stdout, objects }));
     await rename(tmp, cacheFile);
   }
