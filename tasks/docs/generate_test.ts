@@ -22,7 +22,7 @@ Deno.test("docFindings() reports a stale and a missing document with the command
       field: "",
       check: "docs",
       message: "stale: expected what `deno task docs` writes now (line 2: `b`), found `c`; the " +
-        "rules, the schema or examples/clusters/example/ changed: run `deno task docs`",
+        "rules, the schema, tasks/dashboards/ or examples/clusters/example/ changed: run `deno task docs`",
     },
     {
       severity: "error",

@@ -9,6 +9,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DATASOURCES } from "../dashboards/grafana.ts";
 import { type Cluster, parseDuration, PrometheusSpec } from "../model/cluster.ts";
 import type { Finding } from "../model/finding.ts";
 import { loadClusterFromSources, NOT_CLUSTERS } from "../model/load.ts";
@@ -530,7 +531,7 @@ export async function validateRepo(
 
   /** The dashboard linter over base/dashboards, cached by the dashboards' text. */
   async function dashboardFindings(): Promise<Finding[]> {
-    const ctx = { datasourceUid: "thanos-query", scrapeInterval: maxScrapeSeconds };
+    const ctx = { datasourceUids: Object.values(DATASOURCES), scrapeInterval: maxScrapeSeconds };
     const dashboards = [...baseFiles].filter(([p]) => /^dashboards\/[^/]+\.json$/.test(p)).map((
       [p, text],
     ) => ({ file: `base/${p}`, text }));
