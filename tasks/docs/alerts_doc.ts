@@ -12,13 +12,20 @@ import {
   runbookUrl,
   templatePlaceholders,
 } from "../rules/render.ts";
-import { componentOfRuleSet, COMPONENTS } from "../model/components.ts";
+import {
+  COMPONENT_IDS,
+  componentOfRuleSet,
+  COMPONENTS,
+  PRESET_NAMES,
+  PRESETS,
+} from "../model/components.ts";
 import { cell, code, generatedHeader, inline } from "./markdown.ts";
 import { type Counterpart, METALK8S_ALERTS, METALK8S_COUNTERPARTS } from "./metalk8s_alerts.ts";
 
 export const ALERTS_DOC = "docs/alerts.md";
 export const ALERTS_SOURCES =
-  "base/rules/*.rules.yaml, tasks/model/rule_params.ts and tasks/docs/metalk8s_alerts.ts";
+  "base/rules/*.rules.yaml, tasks/model/rule_params.ts, tasks/model/components.ts and " +
+  "tasks/docs/metalk8s_alerts.ts";
 
 /** MetalK8s's default alert names, and what stands for those this stack does not ship. */
 export interface Parity {
@@ -136,6 +143,27 @@ function neededComponent(file: string): string | undefined {
   const name = file.replace(/^.*\//, "").replace(/\.rules\.yaml$/, "");
   const id = componentOfRuleSet(name);
   return id === undefined ? undefined : COMPONENTS[id].title;
+}
+
+/** Which components each preset exposes, how each is scraped and which templates need it. */
+function componentsSection(): string[] {
+  return [
+    "## Kubernetes components",
+    "",
+    `What ${code("spec.components.preset")} exposes (✓), before the per-component fields ` +
+    "override it, and how the stack scrapes each component:",
+    "",
+    `| Component | ${PRESET_NAMES.map(code).join(" | ")} | ${code("job")} | Scraped from | Rules |`,
+    `| --- | ${PRESET_NAMES.map(() => "---").join(" | ")} | --- | --- | --- |`,
+    ...COMPONENT_IDS.map((id) => {
+      const c = COMPONENTS[id];
+      const cells = PRESET_NAMES.map((p) => (PRESETS[p][id] ? "✓" : "—"));
+      return `| ${c.title} (${code(id)}) | ${cells.join(" | ")} | ${code(c.job)} | ${
+        cell(c.scrape)
+      } | ${c.ruleSets.map((r) => code(`base/rules/${r}.rules.yaml`)).join("<br>")} |`;
+    }),
+    "",
+  ];
 }
 
 /** The MetalK8s alerts `alert` stands in for, from the parity data. */
@@ -266,7 +294,7 @@ export function renderAlertsDoc(
       }
     }
   }
-  out.push(...paritySection(new Set(names), parity));
+  out.push(...componentsSection(), ...paritySection(new Set(names), parity));
   if (unused.length > 0) {
     out.push(
       "## Parameters no default rule uses",

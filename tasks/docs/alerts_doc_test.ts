@@ -101,8 +101,9 @@ Deno.test("renderAlertsDoc() writes the table, one section per alert and the unu
   const lines = doc.split("\n");
   assert.equal(
     lines[0],
-    "<!-- generated from base/rules/*.rules.yaml, tasks/model/rule_params.ts and " +
-      "tasks/docs/metalk8s_alerts.ts by deno task docs; do not edit -->",
+    "<!-- generated from base/rules/*.rules.yaml, tasks/model/rule_params.ts, " +
+      "tasks/model/components.ts and tasks/docs/metalk8s_alerts.ts by deno task docs; do not " +
+      "edit -->",
   );
   assert.ok(doc.includes("these 2 alerts (3 rules, one per severity)"));
   assert.ok(

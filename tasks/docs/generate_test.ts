@@ -75,7 +75,15 @@ Deno.test("docsFreshness() fails on docs/configuration.md when a schema default 
 
 function copyRoot(): string {
   const tmp = mkdtempSync(join(tmpdir(), "docs-root-"));
-  for (const p of ["base/rules", "examples/clusters/example", "docs"]) {
+  for (
+    const p of [
+      "base/rules",
+      "base/dashboards",
+      "base/grafana",
+      "examples/clusters/example",
+      "docs",
+    ]
+  ) {
     cpSync(join(ROOT, p), join(tmp, p), { recursive: true });
   }
   return tmp;

@@ -115,3 +115,18 @@ Deno.test("every component's rule templates exist and select its job", () => {
     }
   }
 });
+
+Deno.test("Prometheus's ClusterRole lets its token read the metrics of the API server, kubelets and control plane", () => {
+  // deno-lint-ignore no-explicit-any
+  const role: any = parseAllDocuments(
+    readFileSync(join(BASE_DIR, "prometheus", "clusterrole.yaml"), "utf8"),
+  )[0]?.toJS();
+  // deno-lint-ignore no-explicit-any
+  const grants = (check: (r: any) => boolean) => role.rules.some(check);
+  // The kubelet authorizes /metrics, /metrics/cadvisor and /metrics/probes as nodes/metrics.
+  assert.ok(grants((r) => r.resources?.includes("nodes/metrics") && r.verbs.includes("get")));
+  // The API server, controller manager and scheduler authorize /metrics as a non-resource URL.
+  assert.ok(grants((r) => r.nonResourceURLs?.includes("/metrics") && r.verbs.includes("get")));
+  // PodMonitors discover the control plane's pods in kube-system.
+  assert.ok(grants((r) => r.resources?.includes("pods") && r.verbs.includes("list")));
+});
