@@ -26,7 +26,9 @@ export class Browser {
 
   static async launch(): Promise<Browser> {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+      throw new Error(
+        `${CHROMIUM} is missing: \`deno task tools --test\` installs Debian's package chromium`,
+      );
     }
     const profile = mkdtempSync(join(tmpdir(), "e2e-chromium-"));
     // setpriv: the kernel kills the browser if this process dies without closing it.

@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { type Cluster, REPLICA_LABEL } from "../model/cluster.ts";
 import { loadClusterFromSources } from "../model/load.ts";
 import { CLUSTERS_DIR } from "../model/paths.ts";
-import { loadVersions } from "../model/versions.ts";
+import { imageRef, loadVersions } from "../model/versions.ts";
 import { generatedHeader, loadOverlayInputs, renderOverlay } from "./render.ts";
 
 const inputs = await loadOverlayInputs();
@@ -131,23 +131,24 @@ Deno.test("renderOverlay() sets the replica label of Prometheus and Thanos Query
 Deno.test("renderOverlay() takes every image from versions.json", () => {
   const files = renderOverlay(load("production"), versions, inputs);
   const prometheus = parse(files.get("patches/prometheus-k8s.yaml")!).spec;
-  assert.equal(prometheus.image, "quay.io/prometheus/prometheus:v3.16.0");
-  assert.equal(prometheus.thanos.image, "quay.io/thanos/thanos:v0.42.4");
+  assert.equal(prometheus.image, imageRef(versions, "prometheus"));
+  assert.equal(prometheus.thanos.image, imageRef(versions, "thanos"));
   const am = parse(files.get("patches/alertmanager-main.yaml")!).spec;
-  assert.equal(am.image, "quay.io/prometheus/alertmanager:v0.31.1");
+  assert.equal(am.image, imageRef(versions, "alertmanager"));
   const operator = parse(files.get("patches/prometheus-operator.yaml")!);
   assert.equal(
     operator[1].value,
-    "--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:v0.89.0",
+    `--prometheus-config-reloader=${imageRef(versions, "prometheus-config-reloader")}`,
   );
   const kustomization = parse(files.get("kustomization.yaml")!);
-  assert.deepEqual(kustomization.images, [
-    { name: "docker.io/grafana/grafana", newTag: "12.3.0" },
-    { name: "quay.io/prometheus-operator/prometheus-operator", newTag: "v0.89.0" },
-    { name: "quay.io/prometheus/node-exporter", newTag: "v1.12.1" },
-    { name: "quay.io/thanos/thanos", newTag: "v0.42.4" },
-    { name: "registry.k8s.io/kube-state-metrics/kube-state-metrics", newTag: "v2.17.0" },
-  ]);
+  const pinned = (key: string) => ({
+    name: versions.images[key]!.image,
+    newTag: versions.images[key]!.tag,
+  });
+  assert.deepEqual(
+    kustomization.images,
+    ["grafana", "prometheus-operator", "node-exporter", "thanos", "kube-state-metrics"].map(pinned),
+  );
 });
 
 Deno.test("renderOverlay() deletes the Ingress of a cluster without one", () => {

@@ -14,10 +14,13 @@ export type ImagePin = z.infer<typeof ImagePin>;
 export const ToolPin = z.strictObject({
   module: z.string(),
   version: z.string().regex(/^v\d+\.\d+\.\d+$/),
-  /** The version the binary reports (`--version`), and the image's tag without `v`. */
+  /** The version the binary reports, and the image's tag without `v`. */
   appVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
-  /** The Go variable that holds the version string, set with `-ldflags -X` at build time. */
-  versionVar: z.string().optional(),
+  /**
+   * Go variables set with `-ldflags -X` at build time, so each binary reports its pin. Values
+   * may name `{version}` (the module version), `{appVersion}`, `{major}` and `{minor}`.
+   */
+  versionVars: z.record(z.string(), z.string()).optional(),
   /** Go build tags upstream's release build uses (Thanos needs `slicelabels`: it reinterprets
    * Prometheus label slices in place, which the default string labels would corrupt). */
   tags: z.array(z.string()).optional(),
@@ -27,6 +30,12 @@ export const ToolPin = z.strictObject({
   gomod: z.string().optional(),
   /** Binary name → package path inside the module ("" for the module root). */
   binaries: z.record(z.string(), z.string()),
+  /** Arguments that make each binary print its version (default `--version`). */
+  versionArgs: z.array(z.string()).optional(),
+  /** The same, for binaries of the tool that differ. */
+  binaryVersionArgs: z.record(z.string(), z.array(z.string())).optional(),
+  /** Minutes a build takes with an empty Go build cache on 2 cores, as measured. */
+  coldBuildMinutes: z.number().positive().optional(),
 });
 export type ToolPin = z.infer<typeof ToolPin>;
 
@@ -51,9 +60,14 @@ export function loadVersions(): Versions {
   return cached;
 }
 
-/** `quay.io/prometheus/prometheus:v3.16.0` for a key of `images`. */
+/** `quay.io/prometheus/prometheus:v3.13.1` for a key of `images`. */
 export function imageRef(versions: Versions, key: string): string {
   const pin = versions.images[key];
   if (!pin) throw new Error(`versions.json has no image "${key}"`);
   return `${pin.image}:${pin.tag}`;
+}
+
+/** The arguments that make `binary` of `pin` print its version. */
+export function versionArgsOf(pin: ToolPin, binary: string): string[] {
+  return pin.binaryVersionArgs?.[binary] ?? pin.versionArgs ?? ["--version"];
 }

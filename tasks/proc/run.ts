@@ -11,6 +11,30 @@ export interface RunOptions {
   stdin?: string;
   /** Kill the process after this many milliseconds (default 10 minutes). */
   timeoutMs?: number;
+  /** Called with each line of standard error as it arrives (it is still captured). */
+  onStderrLine?: (line: string) => void;
+}
+
+/** Reads a stream to its end, calling `onLine` per complete line; returns the whole text. */
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  onLine: ((line: string) => void) | undefined,
+): Promise<string> {
+  const dec = new TextDecoder();
+  let all = "";
+  let partial = "";
+  for await (const chunk of stream) {
+    const text = dec.decode(chunk, { stream: true });
+    all += text;
+    if (!onLine) continue;
+    const lines = (partial + text).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
+  }
+  const rest = dec.decode();
+  all += rest;
+  if (onLine && partial + rest !== "") onLine(partial + rest);
+  return all;
 }
 
 export async function run(
@@ -46,9 +70,12 @@ export async function run(
       await w.write(new TextEncoder().encode(opts.stdin));
       await w.close();
     }
-    const out = await child.output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+    const [stdout, stderr, status] = await Promise.all([
+      collect(child.stdout, undefined),
+      collect(child.stderr, opts.onStderrLine),
+      child.status,
+    ]);
+    return { code: status.code, stdout, stderr };
   } finally {
     clearTimeout(timer);
   }

@@ -11,6 +11,13 @@ export interface K8sObject {
     namespace?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
+    /** Set by the API server on objects read back from it. */
+    uid?: string;
+    generation?: number;
+    resourceVersion?: string;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string }[];
   };
   // deno-lint-ignore no-explicit-any
   [key: string]: any;

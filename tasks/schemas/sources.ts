@@ -4,7 +4,7 @@
  * schemas/lock.json records what these resolved to; change a pin here, then run
  * `deno task schemas --update-lock`.
  */
-import type { Versions } from "../model/versions.ts";
+import { loadVersions, type Versions } from "../model/versions.ts";
 import type { GroupVersionKind } from "./openapi.ts";
 
 /**
@@ -12,7 +12,14 @@ import type { GroupVersionKind } from "./openapi.ts";
  * (The module versions requiring a newer Go than the installed toolchain cannot be extracted by
  * `go mod download`, which is why the Argo CD and Flux pins below are not the very latest.)
  */
-export const KUBERNETES_MODULE = { module: "k8s.io/kubernetes", version: "v1.34.4" } as const;
+export const KUBERNETES_MODULE = kubernetesPin(loadVersions());
+
+/** The k8s.io/kubernetes pin of versions.json: the control plane run and the API validated. */
+export function kubernetesPin(versions: Versions): { module: string; version: string } {
+  const pin = Object.values(versions.tools).find((p) => p.module === "k8s.io/kubernetes");
+  if (!pin) throw new Error("versions.json builds no tool from k8s.io/kubernetes");
+  return { module: pin.module, version: pin.version };
+}
 
 /** The Kubernetes version kubeconform validates against (`-kubernetes-version`), without `v`. */
 export const KUBERNETES_VERSION = KUBERNETES_MODULE.version.slice(1);

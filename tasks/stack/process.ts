@@ -12,6 +12,8 @@ export interface ServiceSpec {
   name: string;
   cmd: string;
   args: string[];
+  /** Environment variables added to the supervisor's own. */
+  env?: Record<string, string>;
   /** Polled until it resolves true; a service without it is ready once spawned. */
   ready?: () => Promise<boolean>;
 }
@@ -111,6 +113,7 @@ export class Supervisor {
     try {
       child = new Deno.Command(wrapped.cmd, {
         args: wrapped.args,
+        ...(spec.env ? { env: spec.env } : {}),
         // Its own session, so a terminal's Ctrl-C reaches only us and we stop it in order;
         // safe only with setpriv, which still kills it if we die.
         detached: wrapped.cmd === SETPRIV,

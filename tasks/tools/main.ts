@@ -1,25 +1,38 @@
-/** `deno task tools`: installs every pinned tool of versions.json into .tools/bin, idempotently. */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { BIN_DIR, ROOT, TOOLS_DIR } from "../model/paths.ts";
+/**
+ * `deno task tools [--quiet] [--test]`: every pinned tool of versions.json, built once per machine
+ * into the per-user cache and linked into .tools/bin; with --test, also the Debian packages the
+ * end-to-end tests need.
+ */
+import { parseArgs } from "node:util";
+import { BIN_DIR, ROOT, USER_CACHE_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
-import { installStep, readGoSums } from "./install.ts";
-import { buildPlan } from "./plan.ts";
+import { buildDir, goVersion, installStep, isBuiltStep, readGoSums } from "./install.ts";
+import { buildPlan, coldEstimate } from "./plan.ts";
+import { ensurePackages, TEST_PACKAGES } from "./system.ts";
 
 export async function installTools(opts: { quiet?: boolean } = {}): Promise<number> {
   const versions = loadVersions();
-  const steps = buildPlan(versions, ROOT, BIN_DIR, readGoSums(versions, ROOT));
-  const dirs = {
-    bin: BIN_DIR,
-    stamps: join(TOOLS_DIR, "stamps"),
-    goCache: join(TOOLS_DIR, "go-build"),
-  };
-  mkdirSync(dirs.stamps, { recursive: true });
+  const steps = buildPlan(versions, ROOT, readGoSums(versions, ROOT), await goVersion());
+  const dirs = { bin: BIN_DIR, cache: USER_CACHE_DIR };
+  const toBuild = steps.filter((s) => !isBuiltStep(buildDir(s, dirs.cache), s));
+  if (toBuild.length > 0) {
+    console.log(
+      `building ${
+        toBuild.map((s) => `${s.tool} ${s.pin.appVersion}`).join(", ")
+      } into ${dirs.cache}/tools (${
+        coldEstimate(toBuild)
+      }; once per machine, every clone reuses it)`,
+    );
+  }
   const started = performance.now();
   for (const [i, step] of steps.entries()) {
-    const label = `[${i + 1}/${steps.length}] ${step.binary} ${step.pin.appVersion}`;
-    if (!opts.quiet) console.log(`${label} …`);
-    const res = await installStep(step, dirs);
+    const label = `[${i + 1}/${steps.length}] ${step.tool} ${step.pin.appVersion}`;
+    const building = toBuild.includes(step);
+    if (building) {
+      const est = step.pin.coldBuildMinutes;
+      console.log(`${label} building${est ? ` (about ${est} min cold)` : ""} …`);
+    }
+    const res = await installStep(step, dirs, (line) => console.log(`${label} … ${line}`));
     if (!opts.quiet || res.action === "built") {
       console.log(`${label} ${res.action} (${res.seconds.toFixed(1)} s)`);
     }
@@ -30,8 +43,28 @@ export async function installTools(opts: { quiet?: boolean } = {}): Promise<numb
 }
 
 if (import.meta.main) {
+  const usage = "usage: deno task tools [--quiet] [--test]";
+  let values;
   try {
-    await installTools({ quiet: Deno.args.includes("--quiet") });
+    ({ values } = parseArgs({
+      args: Deno.args,
+      options: {
+        quiet: { type: "boolean", default: false },
+        test: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    }));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${usage}`);
+    Deno.exit(2);
+  }
+  if (values.help) {
+    console.log(usage);
+    Deno.exit(0);
+  }
+  try {
+    await installTools({ quiet: values.quiet });
+    if (values.test) await ensurePackages(TEST_PACKAGES, (l) => console.log(l));
   } catch (e) {
     console.error(`deno task tools: ${e instanceof Error ? e.message : String(e)}`);
     Deno.exit(1);

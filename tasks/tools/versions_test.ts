@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, toolPath } from "../model/paths.ts";
-import { loadVersions } from "../model/versions.ts";
+import { loadVersions, versionArgsOf } from "../model/versions.ts";
 import { run } from "../proc/run.ts";
+import { compatibilityProblems, loadOperatorCompatibility } from "./operator_compat.ts";
 import { requiredVersion } from "./plan.ts";
 
 const versions = loadVersions();
@@ -19,8 +20,9 @@ function appVersionOfModule(module: string, version: string): string {
 Deno.test("versions.json: a tool that also runs in the cluster is at its image's version", () => {
   const linked = Object.entries(versions.tools).filter(([, pin]) => pin.image !== undefined);
   assert.ok(
-    linked.length >= 4,
-    "prometheus, thanos, alertmanager and node_exporter are linked to images",
+    linked.length >= 6,
+    "prometheus, thanos, alertmanager, node_exporter, the operator and kube-state-metrics are " +
+      "linked to images",
   );
   for (const [tool, pin] of linked) {
     const image = versions.images[pin.image!];
@@ -57,12 +59,7 @@ Deno.test("tools modules require exactly the pinned module versions", () => {
 Deno.test("installed tools report their pinned versions", async () => {
   for (const [tool, pin] of Object.entries(versions.tools)) {
     for (const binary of Object.keys(pin.binaries)) {
-      const args = binary === "kubeconform"
-        ? ["-v"]
-        : binary === "kustomize"
-        ? ["version"]
-        : ["--version"];
-      const r = await run(toolPath(binary), args);
+      const r = await run(toolPath(binary), versionArgsOf(pin, binary));
       assert.match(
         `${r.stdout}${r.stderr}`,
         new RegExp(pin.appVersion.replaceAll(".", "\\.")),
@@ -70,4 +67,19 @@ Deno.test("installed tools report their pinned versions", async () => {
       );
     }
   }
+});
+
+Deno.test("versions.json: the operator supports the Prometheus, Thanos and Alertmanager deployed", async () => {
+  const operator = Object.values(versions.tools).find((p) => p.image === "prometheus-operator");
+  assert.ok(operator, "versions.json builds the operator");
+  const compat = await loadOperatorCompatibility(operator.module, operator.version);
+  const tag = (key: string) => versions.images[key]?.tag ?? `(no image ${key})`;
+  assert.deepEqual(
+    compatibilityProblems(compat, {
+      prometheus: tag("prometheus"),
+      thanos: tag("thanos"),
+      alertmanager: tag("alertmanager"),
+    }),
+    [],
+  );
 });

@@ -1174,6 +1174,9 @@ function runCase(c: Case): Promise<Outcome> {
       clusters: c.clusters ?? ["staging"],
       cacheDir,
       concurrency: 2,
+      // The API server's family has its own cases (dry_run_test.ts): one server per case here
+      // would cost seconds each.
+      apiServer: false,
     });
     return { repo, findings };
   });

@@ -34,9 +34,10 @@ Deno.test("formatText() groups findings by file and ends with the table and the 
     "base/rules/x.rules.yaml",
     "  -  warning 50%, done: a,b  [rules/metrics]",
     "",
-    "cluster  cluster folder  freshness  render  schemas  rules  routing  dashboards  policies",
-    "base     -               -          -       -        1W     -        -           -",
-    "a        1E              -          -       -        -      -        -           -",
+    "cluster  cluster folder  freshness  render  schemas  rules  routing  dashboards  policies  " +
+    "api server",
+    "base     -               -          -       -        1W     -        -           -         -",
+    "a        1E              -          -       -        -      -        -           -         -",
     "FAILED: 1 error(s), 1 warning(s) in 1 cluster(s) and the base, 1.23 s",
   ]);
 });

@@ -249,9 +249,35 @@ export function ruleCheckFindings(
   }));
 }
 
+/** XML text with its five predefined entities and character references decoded. Pure. */
+function xmlText(s: string): string {
+  return s.replace(/&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot|apos);/g, (_, e: string) => {
+    if (e.startsWith("#x")) return String.fromCodePoint(parseInt(e.slice(2), 16));
+    if (e.startsWith("#")) return String.fromCodePoint(Number(e.slice(1)));
+    return { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" }[e] as string;
+  });
+}
+
+/**
+ * The failure text of each failed test file in promtool's JUnit report: one `<testsuite>` per
+ * file, its cases' `<failure>` and `<error>` elements. Pure.
+ */
+export function junitFailures(xml: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const suite of xml.matchAll(/<testsuite\b([^>]*)>([\s\S]*?)<\/testsuite>/g)) {
+    const name = /\bname="([^"]*)"/.exec(suite[1] ?? "")?.[1];
+    if (name === undefined) continue;
+    const texts = [...(suite[2] ?? "").matchAll(/<(failure|error)>([\s\S]*?)<\/\1>/g)]
+      .map((m) => xmlText(m[2] ?? ""));
+    if (texts.length > 0) out.set(xmlText(name), texts.join("\n"));
+  }
+  return out;
+}
+
 /**
  * One `promtool test rules` over several test files (each beside the rule files it loads): the
- * failure text of each failed file, as promtool prints it after `FAILED:`.
+ * failure text of each failed file, read from the JUnit report promtool writes (its terminal
+ * output no longer names the file a failure belongs to).
  */
 export async function promtoolTestBatch(
   promtool: string,
@@ -259,13 +285,18 @@ export async function promtoolTestBatch(
   exec: Exec,
 ): Promise<Map<string, string>> {
   if (paths.length === 0) return new Map();
-  const r = await exec(promtool, ["test", "rules", ...paths]);
-  if (r.code === 0) return new Map();
-  const failures = failuresByFile(r.stdout, r.stderr, /^Processing test file: (.+)$/);
-  if (failures.size === 0) {
-    throw new Error(`promtool test rules exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
+  const report = await Deno.makeTempFile({ prefix: "promtool-junit-", suffix: ".xml" });
+  try {
+    const r = await exec(promtool, ["test", "rules", `--junit=${report}`, ...paths]);
+    if (r.code === 0) return new Map();
+    const failures = junitFailures(await Deno.readTextFile(report).catch(() => ""));
+    if (failures.size === 0) {
+      throw new Error(`promtool test rules exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
+    }
+    return failures;
+  } finally {
+    await Deno.remove(report).catch(() => {});
   }
-  return failures;
 }
 
 /** Splits items into at most `n` groups of similar total weight (for parallel tool runs). */

@@ -8,6 +8,7 @@ import {
   alertMetadataFindings,
   balance,
   failuresByFile,
+  junitFailures,
   promtoolCheckBatch,
   promtoolTestBatch,
   recordedNames,
@@ -125,6 +126,17 @@ Deno.test("promtoolCheckBatch() reports each broken file's rules, in one promtoo
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+Deno.test("junitFailures() reads each failed suite's failures and errors, decoded", () => {
+  const xml = '<testsuites><testsuite name="a.yaml" tests="1" failures="0"><testcase name="x">' +
+    '</testcase></testsuite><testsuite name="b &amp; c.yaml" tests="2" failures="1">' +
+    '<testcase name="y"><failure>    alertname: Down, &#xA;  got:[&#34;x&#34;]</failure>' +
+    '</testcase><testcase name="z"><error>cannot load</error></testcase></testsuite></testsuites>';
+  assertEquals([...junitFailures(xml)], [[
+    "b & c.yaml",
+    '    alertname: Down, \n  got:["x"]\ncannot load',
+  ]]);
 });
 
 Deno.test("promtoolTestBatch() returns the failure of each failing test file", async () => {

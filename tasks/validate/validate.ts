@@ -31,7 +31,9 @@ import { lintDashboards } from "./dashboards.ts";
 import { docsFreshness } from "../docs/generate.ts";
 import { orphanOverlays, overlayFreshness } from "./freshness.ts";
 import { KUBERNETES_VERSION } from "./kubeconform.ts";
-import { locateObjectFindings, type ObjectFinding } from "./object_finding.ts";
+import { locateObjectFindings, type ObjectFinding, objectFinding } from "./object_finding.ts";
+import { openCheckServer } from "../controlplane/check_server.ts";
+import { dryRun, type Rejection } from "./dry_run.ts";
 import { policyFindings } from "./policies.ts";
 import { Pool } from "./pool.ts";
 import { hashFiles, renderOverlayDir, toolIdentity } from "./render.ts";
@@ -60,6 +62,7 @@ export const FAMILIES = [
   "routing",
   "dashboards",
   "policies",
+  "api server",
 ] as const;
 export type Family = typeof FAMILIES[number];
 
@@ -107,6 +110,11 @@ export interface ValidateOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** kubeconform's schema folder (default `.cache/schemas` of this checkout). */
   schemaDir?: string;
+  /**
+   * Dry-runs every render against a real kube-apiserver (default true): the running local
+   * cluster's, or one started for the run. False skips the family.
+   */
+  apiServer?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -459,6 +467,19 @@ export async function validateRepo(
           collect("schemas", fs.map((f) => ({ f, name: w.name })));
         });
       }),
+      opts.apiServer === false
+        ? Promise.resolve()
+        : tool("api server", "server-side dry-run", "overlays", async () => {
+          const res = await apiServerRejections(rendered.map((w) => w.render as Render));
+          rendered.forEach((w, i) => {
+            const located = (res[i] ?? []).map((r) =>
+              objectFinding("error", r.object, r.field, r.message, "api server")
+            );
+            const fallback = `overlays/${w.name}/kustomization.yaml`;
+            const fs = locateObjectFindings(located, w.index as SourceIndex, fallback);
+            collect("api server", fs.map((f) => ({ f, name: w.name })));
+          });
+        }),
       tool("dashboards", "the dashboard linter", "base/dashboards", async () => {
         collect("dashboards", (await dashboardFindings()).map((f) => ({ f, name: "" })));
       }),
@@ -527,6 +548,38 @@ export async function validateRepo(
     const sets = renderRuleSets(templates, ruleParamValues(PrometheusSpec.parse({}).rules));
     const rules = new Map(sets.map((set) => [`${set.name}${TEMPLATE_SUFFIX}`, ruleFileText(set)]));
     return tests.map((t) => ({ file: `base/${t}`, text: baseFiles.get(t) as string, rules }));
+  }
+
+  /**
+   * The API server's rejections of each render, cached by the render's text and the versions of
+   * Kubernetes and the operator's CRDs; an API server is started only when a render is not cached.
+   */
+  async function apiServerRejections(renders: readonly Render[]): Promise<Rejection[][]> {
+    return await cache.many(
+      "dry-run",
+      renders,
+      (r) => hashOf("dry-run", KUBERNETES_VERSION, versionsText ?? "", r.yaml),
+      async (missing) => {
+        const server = await timed("api server start", () => openCheckServer());
+        try {
+          const targets = missing.map((r, i) => ({ cluster: String(i), objects: r.objects }));
+          const rejections = await dryRun(server.client, targets);
+          return missing.map((_, i) =>
+            rejections.filter((r) => r.cluster === String(i)).map((r) => ({
+              ...r,
+              // Only what a finding names: the cache keeps no copy of the object.
+              object: {
+                apiVersion: r.object.apiVersion,
+                kind: r.object.kind,
+                metadata: r.object.metadata,
+              },
+            }))
+          );
+        } finally {
+          await server.close();
+        }
+      },
+    );
   }
 
   /** The dashboard linter over base/dashboards, cached by the dashboards' text. */

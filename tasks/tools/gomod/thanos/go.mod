@@ -1,8 +1,8 @@
 module github.com/local/monitoring-tools/thanos
 
-go 1.26.0
+go 1.26.7
 
-require github.com/thanos-io/thanos v0.42.4
+require github.com/thanos-io/thanos v0.42.2
 
 require (
 	capnproto.org/go/capnp/v3 v3.1.0-alpha.1 // indirect
@@ -283,8 +283,6 @@ require (
 	zenhack.net/go/util v0.0.0-20230414204917-531d38494cf5 // indirect
 )
 
-// Repeated from upstream's go.mod at the pinned version: replace directives
-// only apply in the main module, so the build needs them here.
 replace (
 	capnproto.org/go/capnp/v3 => capnproto.org/go/capnp/v3 v3.0.0-alpha.30
 	github.com/bradfitz/gomemcache => github.com/themihai/gomemcache v0.0.0-20180902122335-24332e2d58ab

@@ -1,0 +1,76 @@
+/**
+ * What can never become healthy on the local cluster, so the sync-wave apply does not wait for
+ * it: an Ingress or a LoadBalancer Service (no ingress or load-balancer controller runs here to
+ * give it an address), and any workload when no Ready node can run its pods, or when every pod of
+ * it waits for a reason that will not pass by itself (an image we cannot run here, a Secret
+ * created outside the repository). Everything else is waited for.
+ */
+import type { BlockJudge } from "../kube/apply.ts";
+import type { KubeClient } from "../kube/client.ts";
+import type { K8sObject } from "../render/kustomize.ts";
+
+/** Waiting reasons that do not pass by waiting. */
+export const PERMANENT_WAITING = ["ImageNotRunnable", "CreateContainerConfigError"] as const;
+
+const WORKLOADS = new Set([
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "Pod",
+  "Prometheus",
+  "Alertmanager",
+  "PersistentVolumeClaim",
+]);
+
+/** `matchLabels` of a selector as a label-selector string (`app=x,tier=y`). */
+function selectorString(selector: { matchLabels?: Record<string, string> } | undefined) {
+  return Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
+}
+
+/** The reason every pod waits for, when all wait for a permanent one. Pure. */
+export function permanentWait(pods: readonly K8sObject[]): string | undefined {
+  if (pods.length === 0) return undefined;
+  const reasons = pods.map((p) => {
+    for (
+      const c of [
+        ...(p.status?.initContainerStatuses ?? []),
+        ...(p.status?.containerStatuses ?? []),
+      ]
+    ) {
+      const w = c.state?.waiting;
+      if (w && (PERMANENT_WAITING as readonly string[]).includes(w.reason)) {
+        return `${w.reason}: ${w.message ?? c.name}`;
+      }
+    }
+    return undefined;
+  });
+  return reasons.every((r) => r !== undefined) ? reasons[0] : undefined;
+}
+
+/** The judge of the local cluster, asking its API server about nodes and pods. */
+export function localJudge(client: KubeClient): BlockJudge {
+  return async (obj) => {
+    if (obj.kind === "Ingress") {
+      return "no ingress controller runs on the local cluster to give it an address";
+    }
+    if (obj.kind === "Service") {
+      return "no load-balancer controller runs on the local cluster to give it an address";
+    }
+    if (!WORKLOADS.has(obj.kind)) return undefined;
+    const nodes = await client.list("v1", "Node");
+    const ready = nodes.items.filter((n) =>
+      (n.status?.conditions ?? []).some((c: { type: string; status: string }) =>
+        c.type === "Ready" && c.status === "True"
+      )
+    );
+    if (ready.length === 0) return "no Ready node runs pods on this cluster";
+    const selector = obj.kind === "Pod" ? undefined : selectorString(obj.spec?.selector);
+    if (selector === undefined) return permanentWait([obj]);
+    if (selector === "") return undefined;
+    const pods = await client.list("v1", "Pod", {
+      namespace: obj.metadata.namespace ?? "default",
+      labelSelector: selector,
+    });
+    return permanentWait(pods.items);
+  };
+}
