@@ -20,6 +20,8 @@ export interface ClusterState {
   key: string;
   /** The run's folder (logs, data). */
   dir: string;
+  /** Forwards on 127.0.0.1 to the stack's UIs and APIs. */
+  urls: { thanosQuery: string; prometheus: string[]; alertmanagers: string[]; sink: string };
 }
 
 export const STATE_FILE = join(CACHE_DIR, "cluster", "state.json");

@@ -14,13 +14,14 @@ import {
   defaultAlertmanagerConfig,
   FILE_SCHEMAS,
   REPLICA_LABEL,
+  SINGLE_ALERTMANAGER_LOSS,
   SINGLE_PROMETHEUS_LOSS,
 } from "../model/cluster.ts";
 import { CLUSTER_SCHEMA_PATH } from "../model/jsonschema.ts";
 import { cell, code, generatedHeader, inline } from "./markdown.ts";
 
 export const CONFIGURATION_DOC = "docs/configuration.md";
-export const CONFIGURATION_SOURCES = "tasks/model/cluster.ts and examples/clusters/example/";
+export const CONFIGURATION_SOURCES = "tasks/model/cluster.ts and examples/clusters/";
 
 // deno-lint-ignore no-explicit-any
 type JsonSchema = Record<string, any>;
@@ -312,7 +313,9 @@ const INTRO = (kinds: readonly KindReference[]) => [
   'In the tables, **Default** is what an absent field means ("required": no default; empty: ' +
   "absent means unset), **Allowed** is what validate accepts, and **Example** is the value " +
   "the example cluster folder [examples/clusters/example/](../examples/clusters/example/) sets, " +
-  "a folder that sets every field and that you may copy from.",
+  "a folder that sets every field and that you may copy from (the other folders of " +
+  "[examples/clusters/](../examples/clusters/) show the choices it cannot make at the same " +
+  "time).",
   "",
 ];
 
@@ -321,6 +324,8 @@ const NOTES: Partial<Record<ClusterFileName, string[]>> = {
     `\`metadata.name\` must equal the folder's name. Every Prometheus also carries the external ` +
     `labels \`cluster: <name>\` and \`${REPLICA_LABEL}\` (one value per replica, which Thanos ` +
     "Query deduplicates); neither may be set in `spec.externalLabels`.",
+    "`spec.ingress.thanosAuth` is required with an Ingress: Thanos Query's UI and API are " +
+    "exposed whole, and it has no login of its own ([Thanos Query](installation.md#thanos-query)).",
   ],
   "prometheus.yaml": [
     `A single replica is refused unless \`spec.deployment.highAvailability: false\`: ${
@@ -333,6 +338,10 @@ const NOTES: Partial<Record<ClusterFileName, string[]>> = {
     "([Add an extra alert](operations.md#add-an-extra-alert)).",
   ],
   "alertmanager.yaml": [
+    `Fewer than two replicas are refused unless \`spec.deployment.highAvailability: false\`: ${
+      inline(SINGLE_ALERTMANAGER_LOSS)
+    }. \`spec.heartbeat\` sends the always-firing Watchdog alert to a dead man's switch ` +
+    "([Know that alerting works](operations.md#know-that-alerting-works)).",
     "`spec.notification.config` is an Alertmanager configuration merged over the defaults shown " +
     "below. Credentials never appear in the repository: a receiver reads them from files of the " +
     "Secret `alertmanager-receivers`, mounted at `/etc/alertmanager/secrets/alertmanager-receivers/` " +
@@ -344,7 +353,9 @@ const NOTES: Partial<Record<ClusterFileName, string[]>> = {
     '`spec.config."grafana.ini"` sections and keys are merged over `base/grafana/grafana.ini` ' +
     "and the settings that follow from cluster.yaml (`server.domain`, `server.root_url` and " +
     "`security.cookie_secure` from the ingress). Secrets go through `$__file{…}` or environment " +
-    "variables, never inline ([Single sign-on](installation.md#single-sign-on)).",
+    "variables, never inline ([Single sign-on](installation.md#single-sign-on)). More than one " +
+    "replica needs `spec.database`, a database they share: with SQLite each pod keeps its own " +
+    "users and sessions ([Scale the replicas](operations.md#scale-the-replicas)).",
   ],
 };
 

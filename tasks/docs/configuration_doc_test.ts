@@ -106,7 +106,7 @@ Deno.test("renderConfigurationDoc() writes a row per field with its default, ran
   const lines = doc.split("\n");
   assert.equal(
     lines[0],
-    "<!-- generated from tasks/model/cluster.ts and examples/clusters/example/ by deno task " +
+    "<!-- generated from tasks/model/cluster.ts and examples/clusters/ by deno task " +
       "docs; do not edit -->",
   );
   assert.ok(

@@ -6,9 +6,9 @@
  * the README and the guides show is a task of deno.json.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { stringify } from "yaml";
 import {
   CLUSTER_FILES,
@@ -25,7 +25,7 @@ import { kubeconformErrors, KUBERNETES_VERSION } from "../validate/kubeconform.t
 import { parseRouteTests, runRouteCase } from "../validate/routing.ts";
 import { collectExamples, fieldRows, referenceKinds } from "./configuration_doc.ts";
 import { classify, codeBlocks, taskMentions, type YamlExample, yamlExamples } from "./examples.ts";
-import { EXAMPLE_CLUSTER_DIR } from "./generate.ts";
+import { EXAMPLE_CLUSTER_DIR, exampleClusterDirs } from "./generate.ts";
 
 const GUIDES = readdirSync(join(ROOT, "docs")).filter((n) => n.endsWith(".md")).sort()
   .map((n) => `docs/${n}`);
@@ -187,26 +187,37 @@ Deno.test("the ServiceMonitor of operations.md is the one of examples/workload-s
   assert.deepEqual(inExample[0]?.metadata.labels, { "monitoring.dev/stack": "platform" });
 });
 
-// --- the example cluster folder
+// --- the example cluster folders
 
-function exampleFiles(): Record<string, string> {
+const EXAMPLE_DIRS = await exampleClusterDirs();
+
+/** The files of an example cluster folder that exist, by file name. */
+function exampleFiles(dir = EXAMPLE_CLUSTER_DIR): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of Object.keys(CLUSTER_FILES)) out[f] = read(`${EXAMPLE_CLUSTER_DIR}/${f}`);
+  for (const f of Object.keys(CLUSTER_FILES)) {
+    const path = join(ROOT, dir, f);
+    if (existsSync(path)) out[f] = readFileSync(path, "utf8");
+  }
   return out;
 }
 
-Deno.test("examples/clusters/example/ loads as a cluster without a finding", () => {
-  const r = loadClusterFromSources("example", exampleFiles(), EXAMPLE_CLUSTER_DIR);
-  assert.deepEqual(r.findings, []);
-  assert.equal(r.cluster?.name, "example");
+Deno.test("every folder of examples/clusters/ loads as a cluster without a finding", () => {
+  assert.ok(EXAMPLE_DIRS.length >= 3, `found ${EXAMPLE_DIRS.join(", ")}`);
+  assert.equal(EXAMPLE_DIRS[0], EXAMPLE_CLUSTER_DIR);
+  for (const dir of EXAMPLE_DIRS) {
+    const name = basename(dir);
+    const r = loadClusterFromSources(name, exampleFiles(dir), dir);
+    assert.deepEqual(r.findings, [], dir);
+    assert.equal(r.cluster?.name, name);
+  }
 });
 
-Deno.test("examples/clusters/example/ sets every field of the reference", () => {
+Deno.test("examples/clusters/example/ and the others together set every field of the reference", () => {
+  // The main example sets all it can; the others what it cannot at the same time.
   const examples = collectExamples(
-    Object.entries(exampleFiles()).map(([f, text]) => ({
-      path: `${EXAMPLE_CLUSTER_DIR}/${f}`,
-      text,
-    })),
+    EXAMPLE_DIRS.flatMap((dir) =>
+      Object.entries(exampleFiles(dir)).map(([f, text]) => ({ path: `${dir}/${f}`, text }))
+    ),
   );
   const missing = referenceKinds().flatMap((k) =>
     fieldRows(k.schema)

@@ -1,7 +1,7 @@
 /**
  * What `deno task docs` writes, computed from a repository checkout: the rule templates of
- * `base/rules/`, the schemas (code), and the example cluster folder `examples/clusters/example/`
- * that supplies the reference's examples. Also the freshness check validate runs.
+ * `base/rules/`, the schemas (code), and the example cluster folders of `examples/clusters/`
+ * that supply the reference's examples. Also the freshness check validate runs.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -22,8 +22,13 @@ import {
   renderConfigurationDoc,
 } from "./configuration_doc.ts";
 
-/** The example cluster folder the reference's Example column comes from. */
-export const EXAMPLE_CLUSTER_DIR = "examples/clusters/example";
+/** The example cluster folders, each a cluster that loads without a finding. */
+export const EXAMPLE_CLUSTERS_DIR = "examples/clusters";
+/**
+ * The example that sets every field it can; the others (`examples/clusters/<name>/`) show the
+ * choices it cannot make at the same time (another way to authenticate, an opt-out).
+ */
+export const EXAMPLE_CLUSTER_DIR = `${EXAMPLE_CLUSTERS_DIR}/example`;
 export const DOCS_COMMAND = "deno task docs";
 
 /** The inputs of the generated documents, read from `root`. */
@@ -44,12 +49,28 @@ export async function loadDocInputs(root: string = ROOT): Promise<DocInputs> {
     file: `base/rules/${n}`,
   })));
   const exampleFiles: DocInputs["exampleFiles"] = [];
-  for (const f of Object.keys(CLUSTER_FILES)) {
-    const path = `${EXAMPLE_CLUSTER_DIR}/${f}`;
-    const text = await readIfPresent(join(root, path));
-    if (text !== undefined) exampleFiles.push({ path, text });
+  for (const dir of await exampleClusterDirs(root)) {
+    for (const f of Object.keys(CLUSTER_FILES)) {
+      const path = `${dir}/${f}`;
+      const text = await readIfPresent(join(root, path));
+      if (text !== undefined) exampleFiles.push({ path, text });
+    }
   }
   return { templates, index: RULE_PARAM_INDEX, kinds: referenceKinds(), exampleFiles };
+}
+
+/** The example cluster folders (with a cluster.yaml), EXAMPLE_CLUSTER_DIR first. */
+export async function exampleClusterDirs(root: string = ROOT): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const e of await readdir(join(root, EXAMPLE_CLUSTERS_DIR), { withFileTypes: true })) {
+    const dir = `${EXAMPLE_CLUSTERS_DIR}/${e.name}`;
+    if (e.isDirectory() && await readIfPresent(join(root, dir, "cluster.yaml")) !== undefined) {
+      dirs.push(dir);
+    }
+  }
+  return dirs.sort((a, b) =>
+    a === EXAMPLE_CLUSTER_DIR ? -1 : b === EXAMPLE_CLUSTER_DIR ? 1 : a < b ? -1 : 1
+  );
 }
 
 /** Path from the repository root → the text `deno task docs` writes there (pure). */
@@ -97,7 +118,7 @@ export function docFindings(
       line: d.line,
       column: 1,
       message: `stale: expected what \`${DOCS_COMMAND}\` writes now ${describeDifference(d)}; ` +
-        `the rules, the schema, tasks/dashboards/ or ${EXAMPLE_CLUSTER_DIR}/ changed: run \`${DOCS_COMMAND}\``,
+        `the rules, the schema, tasks/dashboards/ or ${EXAMPLE_CLUSTERS_DIR}/ changed: run \`${DOCS_COMMAND}\``,
     });
   }
   return out;

@@ -43,7 +43,7 @@ Deno.test("generate() writes each overlay and the schema; --check then finds the
       code: 0,
       out: [
         "wrote overlays/edge/ (29 files)",
-        "wrote overlays/staging/ (29 files)",
+        "wrote overlays/staging/ (30 files)",
         "wrote schemas/cluster.schema.json",
       ],
       err: [],
@@ -64,14 +64,14 @@ Deno.test("generate --check lists every stale overlay file and exits 1", async (
     await generateIn(root);
     const overlays = join(root, "overlays");
     await writeFile(join(overlays, "staging", "kustomization.yaml"), "# edited by hand\n");
-    await unlink(join(overlays, "edge", "patches", "ingress.yaml"));
+    await unlink(join(overlays, "edge", "patches", "grafana.yaml"));
     await writeFile(join(overlays, "edge", "notes.txt"), "mine\n");
     assert.deepEqual(await generateIn(root, { check: true }), {
       code: 1,
       out: [],
       err: [
         "overlays/edge/notes.txt is not generated any more; run deno task generate",
-        "overlays/edge/patches/ingress.yaml is missing; run deno task generate edge",
+        "overlays/edge/patches/grafana.yaml is missing; run deno task generate edge",
         "overlays/staging/kustomization.yaml is stale; run deno task generate staging",
       ],
     });
@@ -102,6 +102,48 @@ Deno.test("generate() on bad input prints file:line:col lines, exits 1 and write
     });
     assert.deepEqual(await readTree(join(root, "overlays")), before);
     assert.equal(await readFile(join(root, "schemas", "cluster.schema.json"), "utf8"), "{}\n");
+  });
+});
+
+Deno.test("generate() refuses what the cluster model judges wrong, at the source, writing nothing", async () => {
+  await withRepo(["staging", "edge"], async (root) => {
+    await generateIn(root);
+    const before = await readTree(join(root, "overlays"));
+    const edit = async (file: string, from: string, to: string) => {
+      const path = join(root, "clusters", file);
+      const text = await readFile(path, "utf8");
+      assert.ok(text.includes(from), `${file} has no ${from}`);
+      await writeFile(path, text.replace(from, to));
+    };
+    // An inline webhook URL, one Alertmanager, two Grafanas on SQLite, a size beyond the volume.
+    await edit(
+      "staging/alertmanager.yaml",
+      "- api_url_file: /etc/alertmanager/secrets/alertmanager-receivers/slack-api-url",
+      "- api_url: https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX",
+    );
+    await edit("edge/alertmanager.yaml", "replicas: 2", "replicas: 1");
+    await writeFile(
+      join(root, "clusters", "staging", "grafana.yaml"),
+      "apiVersion: addons.metalk8s.scality.com/v1alpha1\nkind: GrafanaConfig\nspec:\n" +
+        "  deployment:\n    replicas: 2\n  config:\n    grafana.ini:\n      security:\n" +
+        "        admin_password: hunter2\n",
+    );
+    await edit("edge/prometheus.yaml", "retention_size: 8GB", "retention_size: 12GB");
+    const { code, out, err } = await generateIn(root);
+    assert.equal(code, 1);
+    assert.deepEqual(out, []);
+    assert.deepEqual(err.map((l) => l.replace(/: error: .*\[(\S+)\]$/, " [$1]")), [
+      "clusters/edge/alertmanager.yaml:6:15 [schema]",
+      "clusters/edge/prometheus.yaml:12:21 [schema]",
+      "clusters/staging/alertmanager.yaml:14:15 [credentials]",
+      "clusters/staging/grafana.yaml:5:15 [schema]",
+      "clusters/staging/grafana.yaml:9:9 [credentials]",
+      "generate: nothing written; fix the 5 error(s) above",
+    ]);
+    assert.match(err[0]!, /with one Alertmanager replica there is no cluster/);
+    assert.match(err[2]!, /expected no inline credential \(use api_url_file /);
+    assert.doesNotMatch(err.join("\n"), /hunter2|XXXXXXXX/);
+    assert.deepEqual(await readTree(join(root, "overlays")), before);
   });
 });
 

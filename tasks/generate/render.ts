@@ -8,9 +8,11 @@ import { join } from "node:path";
 import {
   type Cluster,
   CLUSTER_LABEL,
+  type ClusterSpec,
   type GrafanaIni,
   mergeConfig,
   REPLICA_LABEL,
+  type ThanosAuth,
 } from "../model/cluster.ts";
 import { BASE_DIR } from "../model/paths.ts";
 import { imageRef, type Versions } from "../model/versions.ts";
@@ -19,6 +21,7 @@ import { ruleObjects } from "./rules.ts";
 import { loadRuleTemplates, renderRuleSets, type RuleTemplate } from "../rules/render.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
 import { componentResources, ruleSetsFor } from "../model/components.ts";
+import { SYNC_WAVE_ANNOTATION, SYNC_WAVES } from "../render/sync_waves.ts";
 
 /** The first line of every generated file. */
 export function generatedHeader(cluster: Pick<Cluster, "name">): string {
@@ -33,9 +36,6 @@ export const WORKLOAD_IMAGES = [
   "prometheus-operator",
   "thanos",
 ] as const;
-
-/** The Ingress of base/ingress. */
-export const INGRESS_NAME = "monitoring";
 
 /** What overlays are built from besides the cluster and versions.json (the same for all). */
 export interface OverlayInputs {
@@ -53,10 +53,12 @@ export async function loadOverlayInputs(baseDir = BASE_DIR): Promise<OverlayInpu
   };
 }
 
-function toYaml(header: string, value: unknown): string {
-  return `${header}\n${
-    stringify(value, { lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true })
-  }`;
+/** The header, then each value as a YAML document. */
+function toYaml(header: string, ...values: unknown[]): string {
+  const docs = values.map((v) =>
+    stringify(v, { lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true })
+  );
+  return `${header}\n${docs.join("---\n")}`;
 }
 
 function sortedRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {
@@ -100,6 +102,7 @@ function prometheusPatch(cluster: Cluster, versions: Versions) {
       enableAdminAPI: config.enable_admin_api,
       thanos: { image: imageRef(versions, "thanos"), version: tagOf(versions, "thanos") },
       storage: volumeClaim(spec.storage.prometheus),
+      affinity: antiAffinity(spec.spread, POD_LABELS.prometheus),
     },
   };
 }
@@ -114,25 +117,52 @@ function alertmanagerPatch(cluster: Cluster, versions: Versions) {
       version: tagOf(versions, "alertmanager"),
       replicas: cluster.alertmanager.deployment.replicas,
       storage: volumeClaim(cluster.spec.storage.alertmanager),
+      affinity: antiAffinity(cluster.spec.spread, POD_LABELS.alertmanager),
     },
   };
 }
 
 /**
- * JSON patches of container args. Kustomize cannot merge one entry of a list of strings, so the
- * patch names the index and first tests that container 0 is the expected one (kustomize fails
- * loudly if the base moved it); generate_test.ts checks the built args.
+ * The labels that tell the pods of each HA component apart (the base's PodDisruptionBudgets
+ * select the same), for the anti-affinity that keeps the replicas apart.
  */
-function argsPatch(container: string, replace: Record<number, string>) {
-  const base = "/spec/template/spec/containers/0";
-  return [
-    { op: "test", path: `${base}/name`, value: container },
-    ...Object.entries(replace).map(([i, value]) => ({
-      op: "replace",
-      path: `${base}/args/${i}`,
-      value,
-    })),
-  ];
+export const POD_LABELS = {
+  prometheus: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "k8s" },
+  alertmanager: { "app.kubernetes.io/name": "alertmanager", alertmanager: "main" },
+  thanosQuery: { "app.kubernetes.io/name": "thanos-query" },
+} as const;
+
+/** Pod anti-affinity that keeps replicas on distinct values of the cluster's topology key. */
+export function antiAffinity(spread: ClusterSpec["spread"], labels: Record<string, string>) {
+  const term = { topologyKey: spread.topologyKey, labelSelector: { matchLabels: { ...labels } } };
+  return {
+    podAntiAffinity: spread.mode === "required"
+      ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+      : {
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }],
+      },
+  };
+}
+
+type EnvVar = { name: string; value: string } | { name: string; valueFrom: unknown };
+
+/**
+ * A strategic-merge patch of one container of a Deployment: Kubernetes merges `containers` by
+ * name and `env` by name, so the patch finds its place whatever the order in the base. The
+ * base's args read the variables as `$(NAME)`.
+ */
+function deploymentPatch(
+  name: string,
+  container: string,
+  env: readonly EnvVar[],
+  podSpec: Record<string, unknown> = {},
+) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name },
+    spec: { template: { spec: { ...podSpec, containers: [{ name: container, env }] } } },
+  };
 }
 
 /** Everything in `overlays/<name>/`: path relative to that folder → file text. */
@@ -163,23 +193,28 @@ export function renderOverlay(
     "patches/prometheus-operator.yaml",
     toYaml(
       header,
-      argsPatch("prometheus-operator", {
-        0: `--prometheus-config-reloader=${imageRef(versions, "prometheus-config-reloader")}`,
-      }),
+      deploymentPatch("prometheus-operator", "prometheus-operator", [
+        { name: "CONFIG_RELOADER_IMAGE", value: imageRef(versions, "prometheus-config-reloader") },
+      ]),
     ),
   );
   files.set(
     "patches/thanos-query.yaml",
     toYaml(
       header,
-      argsPatch("thanos-query", {
-        3: `--query.replica-label=${REPLICA_LABEL}`,
-        4: `--endpoint=dnssrv+_grpc._tcp.thanos-sidecar.${ns}.svc.cluster.local`,
-      }),
+      deploymentPatch(
+        "thanos-query",
+        "thanos-query",
+        [{ name: "CLUSTER_DOMAIN", value: cluster.spec.clusterDomain }],
+        { affinity: antiAffinity(cluster.spec.spread, POD_LABELS.thanosQuery) },
+      ),
     ),
   );
-  const ingress = ingressPatch(cluster);
-  files.set("patches/ingress.yaml", toYaml(header, ingress.patch));
+  files.set("patches/grafana.yaml", toYaml(header, grafanaPatch(cluster)));
+  const ingress = ingressObjects(cluster);
+  if (ingress.length > 0) {
+    files.set("ingress.yaml", toYaml(header, ...ingress));
+  }
 
   files.set(
     "config/alertmanager.yaml",
@@ -188,12 +223,16 @@ export function renderOverlay(
   const ini = mergeConfig(inputs.baseGrafanaIni, cluster.grafana.config["grafana.ini"]);
   files.set("config/grafana.ini", `${header}\n${renderIni(ini as GrafanaIni)}`);
 
-  const deployment = (name: string) => ({ group: "apps", version: "v1", kind: "Deployment", name });
   const kustomization = {
     apiVersion: "kustomize.config.k8s.io/v1beta1",
     kind: "Kustomization",
     namespace: ns,
-    resources: ["../../base", ...componentResources(cluster.spec.components), ...rules.keys()],
+    resources: [
+      "../../base",
+      ...componentResources(cluster.spec.components),
+      ...(ingress.length > 0 ? ["ingress.yaml"] : []),
+      ...rules.keys(),
+    ],
     images: WORKLOAD_IMAGES.map((key) => {
       const pin = versions.images[key];
       if (!pin) throw new Error(`versions.json has no image "${key}"`);
@@ -203,12 +242,13 @@ export function renderOverlay(
       { name: "grafana", count: cluster.grafana.deployment.replicas },
       { name: "thanos-query", count: cluster.spec.thanosQuery.replicas },
     ],
+    // Strategic-merge patches, each naming the object it patches: no list item by position.
     patches: [
-      { path: "patches/prometheus-k8s.yaml" },
       { path: "patches/alertmanager-main.yaml" },
-      { path: "patches/prometheus-operator.yaml", target: deployment("prometheus-operator") },
-      { path: "patches/thanos-query.yaml", target: deployment("thanos-query") },
-      { path: "patches/ingress.yaml", ...(ingress.target ? { target: ingress.target } : {}) },
+      { path: "patches/grafana.yaml" },
+      { path: "patches/prometheus-k8s.yaml" },
+      { path: "patches/prometheus-operator.yaml" },
+      { path: "patches/thanos-query.yaml" },
     ],
     configMapGenerator: [
       // Replaces the base's ConfigMap; the name keeps its content hash so Grafana restarts.
@@ -228,41 +268,124 @@ export function renderOverlay(
 }
 
 /**
- * base/ingress has one Ingress, `monitoring`: rule 0 routes Grafana, rule 1 Thanos Query's read
- * paths. The patch sets the class, both hosts and TLS (testing first that the rules are still in
- * that order), or deletes the Ingress when cluster.yaml has no `spec.ingress`.
+ * Grafana's container: the scrape interval its datasource's `timeInterval` reads
+ * (base/grafana/datasources.yaml), and the shared database's password from its Secret.
  */
-function ingressPatch(cluster: Cluster): { patch: unknown; target?: Record<string, string> } {
-  const ingress = cluster.spec.ingress;
-  if (!ingress) {
+function grafanaPatch(cluster: Cluster) {
+  const db = cluster.grafana.database;
+  return deploymentPatch("grafana", "grafana", [
+    { name: "PROMETHEUS_SCRAPE_INTERVAL", value: cluster.spec.scrapeInterval },
+    ...(db
+      ? [{
+        name: "GF_DATABASE_PASSWORD",
+        valueFrom: { secretKeyRef: { name: db.passwordSecret.name, key: db.passwordSecret.key } },
+      }]
+      : []),
+  ]);
+}
+
+/** The Ingress annotations of ingress-nginx that put authentication in front of Thanos Query. */
+export function thanosAuthAnnotations(auth: ThanosAuth): Record<string, string> {
+  if (auth.authUrl !== undefined) {
     return {
-      patch: {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "Ingress",
-        metadata: { name: INGRESS_NAME },
-        $patch: "delete",
-      },
+      "nginx.ingress.kubernetes.io/auth-url": auth.authUrl,
+      ...(auth.signinUrl !== undefined
+        ? { "nginx.ingress.kubernetes.io/auth-signin": auth.signinUrl }
+        : {}),
     };
   }
-  const backend = (rule: number) => `/spec/rules/${rule}/http/paths/0/backend/service/name`;
-  return {
-    target: { group: "networking.k8s.io", version: "v1", kind: "Ingress", name: INGRESS_NAME },
-    patch: [
-      { op: "test", path: backend(0), value: "grafana" },
-      { op: "test", path: backend(1), value: "thanos-query" },
-      { op: "add", path: "/spec/ingressClassName", value: ingress.className },
-      { op: "replace", path: "/spec/rules/0/host", value: ingress.grafanaHost },
-      { op: "replace", path: "/spec/rules/1/host", value: ingress.thanosHost },
+  if (auth.basicAuthSecret !== undefined) {
+    return {
+      "nginx.ingress.kubernetes.io/auth-type": "basic",
+      "nginx.ingress.kubernetes.io/auth-secret": auth.basicAuthSecret,
+      "nginx.ingress.kubernetes.io/auth-realm": "Thanos Query",
+    };
+  }
+  return { "monitoring.dev/unauthenticated": auth.unauthenticated ?? "" };
+}
+
+/** The HTTP port of each Service the ingress routes to. */
+const INGRESS_BACKENDS = {
+  grafana: { service: "grafana", port: 3000 },
+  "thanos-query": { service: "thanos-query", port: 10902 },
+} as const;
+
+/**
+ * The cluster's Ingresses, whole (every value of theirs is the cluster's): Grafana, and Thanos
+ * Query's UI and API behind the authentication the cluster sets; and the NetworkPolicies that
+ * let the ingress controller's pods reach both. [] without `spec.ingress`.
+ */
+export function ingressObjects(cluster: Cluster): Record<string, unknown>[] {
+  const ingress = cluster.spec.ingress;
+  if (!ingress) return [];
+  const labels = (name: string) => ({
+    "app.kubernetes.io/name": name,
+    "app.kubernetes.io/component": "ingress",
+    "app.kubernetes.io/part-of": "monitoring",
+  });
+  const one = (
+    name: keyof typeof INGRESS_BACKENDS,
+    host: string,
+    extra: Record<string, string>,
+  ) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: {
+      name,
+      labels: labels(name),
+      annotations: sortedRecord({
+        // Healthy only once the controller's load balancer gives it an address: after the core.
+        [SYNC_WAVE_ANNOTATION]: String(SYNC_WAVES.outsideWorld),
+        ...extra,
+      }),
+    },
+    spec: {
+      ingressClassName: ingress.className,
       ...(ingress.tlsSecretName
-        ? [{
-          op: "add",
-          path: "/spec/tls",
-          value: [{
-            hosts: [ingress.grafanaHost, ingress.thanosHost],
-            secretName: ingress.tlsSecretName,
+        ? { tls: [{ hosts: [host], secretName: ingress.tlsSecretName }] }
+        : {}),
+      rules: [{
+        host,
+        http: {
+          paths: [{
+            path: "/",
+            pathType: "Prefix",
+            backend: {
+              service: { name: INGRESS_BACKENDS[name].service, port: { name: "http" } },
+            },
           }],
-        }]
-        : []),
-    ],
-  };
+        },
+      }],
+    },
+  });
+  const fromController = (name: keyof typeof INGRESS_BACKENDS) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: {
+      name: `${name}-from-ingress-controller`,
+      labels: {
+        "app.kubernetes.io/component": "network-policy",
+        "app.kubernetes.io/part-of": "monitoring",
+      },
+    },
+    spec: {
+      podSelector: { matchLabels: { "app.kubernetes.io/name": name } },
+      policyTypes: ["Ingress"],
+      ingress: [{
+        from: [{
+          namespaceSelector: {
+            matchLabels: { "kubernetes.io/metadata.name": ingress.controllerNamespace },
+          },
+        }],
+        ports: [{ port: INGRESS_BACKENDS[name].port, protocol: "TCP" }],
+      }],
+    },
+  });
+  return [
+    one("grafana", ingress.grafanaHost, {}),
+    // thanosAuth is required by the schema whenever there is an Ingress.
+    one("thanos-query", ingress.thanosHost, thanosAuthAnnotations(ingress.thanosAuth!)),
+    fromController("grafana"),
+    fromController("thanos-query"),
+  ];
 }

@@ -1,12 +1,18 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { type Cluster, REPLICA_LABEL } from "../model/cluster.ts";
 import { loadClusterFromSources } from "../model/load.ts";
-import { CLUSTERS_DIR } from "../model/paths.ts";
+import { BASE_DIR, CLUSTERS_DIR } from "../model/paths.ts";
 import { imageRef, loadVersions } from "../model/versions.ts";
-import { generatedHeader, loadOverlayInputs, renderOverlay } from "./render.ts";
+import {
+  generatedHeader,
+  loadOverlayInputs,
+  renderOverlay,
+  thanosAuthAnnotations,
+  WORKLOAD_IMAGES,
+} from "./render.ts";
 
 const inputs = await loadOverlayInputs();
 const versions = loadVersions();
@@ -38,6 +44,14 @@ function diff(a: Map<string, string>, b: Map<string, string>): string[] {
     }
   }
   return out;
+}
+
+/** The one container a Deployment patch of `files` sets. */
+// deno-lint-ignore no-explicit-any
+function container(files: Map<string, string>, path: string): any {
+  const containers = parse(files.get(path)!).spec.template.spec.containers;
+  assert.equal(containers.length, 1, path);
+  return containers[0];
 }
 
 // deno-lint-ignore no-explicit-any
@@ -111,7 +125,7 @@ Deno.test("renderOverlay() puts a changed threshold into that alert's expression
   );
 });
 
-Deno.test("renderOverlay() sets the replica label of Prometheus and Thanos Query from one constant", () => {
+Deno.test("renderOverlay() sets the replica label Thanos Query's base deduplicates by", () => {
   const files = renderOverlay(load("staging"), versions, inputs);
   const prometheus = parse(files.get("patches/prometheus-k8s.yaml")!);
   assert.equal(prometheus.spec.replicaExternalLabelName, REPLICA_LABEL);
@@ -120,12 +134,8 @@ Deno.test("renderOverlay() sets the replica label of Prometheus and Thanos Query
     environment: "staging",
     region: "eu-west-1",
   });
-  const thanos = parse(files.get("patches/thanos-query.yaml")!);
-  assert.deepEqual(thanos[1], {
-    op: "replace",
-    path: "/spec/template/spec/containers/0/args/3",
-    value: `--query.replica-label=${REPLICA_LABEL}`,
-  });
+  const query = readFileSync(join(BASE_DIR, "thanos-query", "deployment.yaml"), "utf8");
+  assert.match(query, new RegExp(`^ +- --query\\.replica-label=${REPLICA_LABEL}$`, "m"));
 });
 
 Deno.test("renderOverlay() takes every image from versions.json", () => {
@@ -135,52 +145,276 @@ Deno.test("renderOverlay() takes every image from versions.json", () => {
   assert.equal(prometheus.thanos.image, imageRef(versions, "thanos"));
   const am = parse(files.get("patches/alertmanager-main.yaml")!).spec;
   assert.equal(am.image, imageRef(versions, "alertmanager"));
-  const operator = parse(files.get("patches/prometheus-operator.yaml")!);
-  assert.equal(
-    operator[1].value,
-    `--prometheus-config-reloader=${imageRef(versions, "prometheus-config-reloader")}`,
-  );
+  assert.deepEqual(container(files, "patches/prometheus-operator.yaml").env, [
+    { name: "CONFIG_RELOADER_IMAGE", value: imageRef(versions, "prometheus-config-reloader") },
+  ]);
   const kustomization = parse(files.get("kustomization.yaml")!);
-  const pinned = (key: string) => ({
-    name: versions.images[key]!.image,
-    newTag: versions.images[key]!.tag,
-  });
   assert.deepEqual(
     kustomization.images,
-    ["grafana", "prometheus-operator", "node-exporter", "thanos", "kube-state-metrics"].map(pinned),
+    WORKLOAD_IMAGES.map((k) => ({
+      name: versions.images[k]?.image,
+      newTag: versions.images[k]?.tag,
+    }))
+      .sort((a, b) => (a.name! < b.name! ? -1 : 1)),
   );
 });
 
-Deno.test("renderOverlay() deletes the Ingress of a cluster without one", () => {
-  const files = renderOverlay(load("local"), versions, inputs);
-  assert.deepEqual(parse(files.get("patches/ingress.yaml")!), {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "Ingress",
-    metadata: { name: "monitoring" },
-    $patch: "delete",
+Deno.test("renderOverlay() patches by name, never a list item by its position", () => {
+  for (const name of ["local", "staging", "production", "edge"]) {
+    const files = renderOverlay(load(name), versions, inputs);
+    const patches: { path: string; target?: unknown }[] = parse(files.get("kustomization.yaml")!)
+      .patches;
+    assert.ok(patches.length >= 5);
+    for (const { path, target } of patches) {
+      const patch = parse(files.get(path)!);
+      // A strategic-merge patch names its object; a JSON 6902 patch (a list) would say where by
+      // index (`/spec/template/spec/containers/0/args/3`).
+      assert.ok(!Array.isArray(patch), `${name}/${path} is a JSON 6902 patch`);
+      assert.equal(target, undefined, `${name}/${path}`);
+      assert.ok(patch.kind && patch.metadata?.name, `${name}/${path} names no object`);
+      for (const c of patch.spec?.template?.spec?.containers ?? []) {
+        assert.ok(c.name, `${name}/${path}: a container without a name merges by position`);
+      }
+    }
+  }
+});
+
+Deno.test("renderOverlay() sets the cluster DNS domain of Thanos Query's endpoint by name", () => {
+  const staging = renderOverlay(load("staging"), versions, inputs);
+  assert.deepEqual(container(staging, "patches/thanos-query.yaml").env, [
+    { name: "CLUSTER_DOMAIN", value: "cluster.local" },
+  ]);
+  const files = repoFiles("staging");
+  const other = renderOverlay(
+    load("staging", {
+      ...files,
+      "cluster.yaml": files["cluster.yaml"] + "  clusterDomain: k8s.example.internal\n",
+    }),
+    versions,
+    inputs,
+  );
+  assert.deepEqual(diff(staging, other), [
+    "patches/thanos-query.yaml: -              value: cluster.local +              value: k8s.example.internal",
+  ]);
+});
+
+Deno.test("renderOverlay() gives Grafana's datasource the cluster's scrape interval", () => {
+  for (const [name, interval] of [["edge", "60s"], ["staging", "30s"], ["local", "2s"]]) {
+    const env = container(renderOverlay(load(name!), versions, inputs), "patches/grafana.yaml").env;
+    assert.deepEqual(env, [{ name: "PROMETHEUS_SCRAPE_INTERVAL", value: interval }], name);
+  }
+  // The datasource reads it from there.
+  const ds = parse(readFileSync(join(BASE_DIR, "grafana", "datasources.yaml"), "utf8"));
+  for (const d of ds.datasources) {
+    assert.equal(d.jsonData.timeInterval, "$PROMETHEUS_SCRAPE_INTERVAL", d.uid);
+  }
+});
+
+Deno.test("renderOverlay() points several Grafana replicas at the shared database", () => {
+  const files = repoFiles("production");
+  const grafana = `apiVersion: addons.metalk8s.scality.com/v1alpha1
+kind: GrafanaConfig
+spec:
+  deployment:
+    replicas: 2
+  database:
+    type: postgres
+    host: grafana-db.databases.svc:5432
+    user: grafana
+    passwordSecret:
+      name: grafana-database
+`;
+  const out = renderOverlay(
+    load("production", { ...files, "grafana.yaml": grafana }),
+    versions,
+    inputs,
+  );
+  assert.deepEqual(container(out, "patches/grafana.yaml").env[1], {
+    name: "GF_DATABASE_PASSWORD",
+    valueFrom: { secretKeyRef: { name: "grafana-database", key: "password" } },
   });
-  const patches = parse(files.get("kustomization.yaml")!).patches;
-  assert.deepEqual(patches.at(-1), { path: "patches/ingress.yaml" });
+  const ini = out.get("config/grafana.ini")!;
+  assert.match(
+    ini,
+    /^\[database\]\nhost = grafana-db\.databases\.svc:5432\nname = grafana\ntype = postgres\nuser = grafana\n/m,
+  );
+  assert.doesNotMatch(ini, /password/);
+  assert.equal(
+    parse(out.get("kustomization.yaml")!).replicas.find((r: { name: string }) =>
+      r.name === "grafana"
+    )
+      .count,
+    2,
+  );
 });
 
-Deno.test("renderOverlay() sets the hosts, class and TLS of a cluster's Ingress", () => {
-  const ops = parse(
-    renderOverlay(load("production"), versions, inputs).get("patches/ingress.yaml")!,
+Deno.test("renderOverlay() keeps the HA replicas apart on the cluster's topology key", () => {
+  const affinity = (files: Map<string, string>) => [
+    parse(files.get("patches/prometheus-k8s.yaml")!).spec.affinity,
+    parse(files.get("patches/alertmanager-main.yaml")!).spec.affinity,
+    parse(files.get("patches/thanos-query.yaml")!).spec.template.spec.affinity,
+  ];
+  const [prometheus, alertmanager, query] = affinity(
+    renderOverlay(load("staging"), versions, inputs),
   );
-  // deno-lint-ignore no-explicit-any
-  assert.deepEqual(ops.filter((o: any) => o.op !== "test"), [
-    { op: "add", path: "/spec/ingressClassName", value: "nginx" },
-    { op: "replace", path: "/spec/rules/0/host", value: "grafana.example.com" },
-    { op: "replace", path: "/spec/rules/1/host", value: "thanos.example.com" },
-    {
-      op: "add",
-      path: "/spec/tls",
-      value: [{
-        hosts: ["grafana.example.com", "thanos.example.com"],
-        secretName: "monitoring-tls",
+  assert.deepEqual(prometheus, {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [{
+        topologyKey: "kubernetes.io/hostname",
+        labelSelector: {
+          matchLabels: {
+            "app.kubernetes.io/name": "prometheus",
+            "operator.prometheus.io/name": "k8s",
+          },
+        },
       }],
     },
+  });
+  assert.deepEqual(
+    alertmanager.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector,
+    { matchLabels: { "app.kubernetes.io/name": "alertmanager", alertmanager: "main" } },
+  );
+  assert.deepEqual(
+    query.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector,
+    { matchLabels: { "app.kubernetes.io/name": "thanos-query" } },
+  );
+  // The local cluster runs on one machine: the scheduler may put the replicas together.
+  for (const a of affinity(renderOverlay(load("local"), versions, inputs))) {
+    assert.deepEqual(Object.keys(a.podAntiAffinity), [
+      "preferredDuringSchedulingIgnoredDuringExecution",
+    ]);
+    assert.equal(
+      a.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm
+        .topologyKey,
+      "kubernetes.io/hostname",
+    );
+  }
+  const files = repoFiles("staging");
+  const zones = renderOverlay(
+    load("staging", {
+      ...files,
+      "cluster.yaml": files["cluster.yaml"] +
+        "  spread:\n    topologyKey: topology.kubernetes.io/zone\n",
+    }),
+    versions,
+    inputs,
+  );
+  for (const a of affinity(zones)) {
+    assert.equal(
+      a.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey,
+      "topology.kubernetes.io/zone",
+    );
+  }
+});
+
+Deno.test("renderOverlay() writes no Ingress for a cluster without one", () => {
+  const files = renderOverlay(load("edge"), versions, inputs);
+  assert.equal(files.get("ingress.yaml"), undefined);
+  assert.ok(!parse(files.get("kustomization.yaml")!).resources.includes("ingress.yaml"));
+});
+
+Deno.test("renderOverlay() writes the Ingresses of Grafana and of Thanos Query whole, with its authentication", () => {
+  const files = renderOverlay(load("production"), versions, inputs);
+  assert.ok(parse(files.get("kustomization.yaml")!).resources.includes("ingress.yaml"));
+  const objects = parseAllDocuments(files.get("ingress.yaml")!).map((d) => d.toJS());
+  assert.deepEqual(objects.map((o) => `${o.kind}/${o.metadata.name}`), [
+    "Ingress/grafana",
+    "Ingress/thanos-query",
+    "NetworkPolicy/grafana-from-ingress-controller",
+    "NetworkPolicy/thanos-query-from-ingress-controller",
   ]);
+  const [grafana, thanos, grafanaPolicy, thanosPolicy] = objects;
+  assert.deepEqual(thanos.spec, {
+    ingressClassName: "nginx",
+    tls: [{ hosts: ["thanos.example.com"], secretName: "monitoring-tls" }],
+    // The whole UI and API: Thanos Query has no write or admin HTTP API.
+    rules: [{
+      host: "thanos.example.com",
+      http: {
+        paths: [{
+          path: "/",
+          pathType: "Prefix",
+          backend: { service: { name: "thanos-query", port: { name: "http" } } },
+        }],
+      },
+    }],
+  });
+  assert.deepEqual(thanos.metadata.annotations, {
+    "argocd.argoproj.io/sync-wave": "2",
+    "nginx.ingress.kubernetes.io/auth-signin":
+      "https://auth.example.com/oauth2/start?rd=$scheme://$host$escaped_request_uri",
+    "nginx.ingress.kubernetes.io/auth-url": "https://auth.example.com/oauth2/auth",
+  });
+  assert.equal(grafana.spec.rules[0].host, "grafana.example.com");
+  assert.deepEqual(grafana.metadata.annotations, { "argocd.argoproj.io/sync-wave": "2" });
+  for (const [policy, port] of [[grafanaPolicy, 3000], [thanosPolicy, 10902]]) {
+    assert.deepEqual(policy.spec.ingress, [{
+      from: [{
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } },
+      }],
+      ports: [{ port, protocol: "TCP" }],
+    }]);
+  }
+});
+
+Deno.test("thanosAuthAnnotations() asks ingress-nginx for a password, a login or nothing, as set", () => {
+  assert.deepEqual(thanosAuthAnnotations({ basicAuthSecret: "thanos-query-users" }), {
+    "nginx.ingress.kubernetes.io/auth-type": "basic",
+    "nginx.ingress.kubernetes.io/auth-secret": "thanos-query-users",
+    "nginx.ingress.kubernetes.io/auth-realm": "Thanos Query",
+  });
+  assert.deepEqual(thanosAuthAnnotations({ authUrl: "https://a.example.com/oauth2/auth" }), {
+    "nginx.ingress.kubernetes.io/auth-url": "https://a.example.com/oauth2/auth",
+  });
+  assert.deepEqual(thanosAuthAnnotations({ unauthenticated: "a private lab" }), {
+    "monitoring.dev/unauthenticated": "a private lab",
+  });
+});
+
+Deno.test("renderOverlay() lets the cluster's ingress controller namespace reach Grafana and Thanos Query", () => {
+  const files = repoFiles("staging");
+  const out = renderOverlay(
+    load("staging", {
+      ...files,
+      "cluster.yaml": files["cluster.yaml"]!.replace(
+        "    className: nginx\n",
+        "    className: nginx\n    controllerNamespace: traefik\n",
+      ),
+    }),
+    versions,
+    inputs,
+  );
+  const policies = parseAllDocuments(out.get("ingress.yaml")!).map((d) => d.toJS())
+    .filter((o) => o.kind === "NetworkPolicy");
+  assert.deepEqual(
+    policies.map((p) => p.spec.ingress[0].from[0].namespaceSelector.matchLabels),
+    [{ "kubernetes.io/metadata.name": "traefik" }, { "kubernetes.io/metadata.name": "traefik" }],
+  );
+});
+
+Deno.test("renderOverlay() posts Watchdog to the heartbeat service of a cluster that sets one", () => {
+  const am = parse(
+    renderOverlay(load("production"), versions, inputs).get("config/alertmanager.yaml")!,
+  );
+  assert.deepEqual(am.route.routes[0], {
+    receiver: "watchdog",
+    matchers: ['alertname = "Watchdog"'],
+    group_wait: "0s",
+    group_interval: "1m",
+    repeat_interval: "1m",
+  });
+  assert.deepEqual(am.receivers[1], {
+    name: "watchdog",
+    webhook_configs: [{
+      url_file: "/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url",
+      send_resolved: false,
+    }],
+  });
+  // Without one, Watchdog still has its own route, to a receiver without integration.
+  const staging = parse(
+    renderOverlay(load("staging"), versions, inputs).get("config/alertmanager.yaml")!,
+  );
+  assert.deepEqual(staging.receivers[1], { name: "watchdog" });
 });
 
 Deno.test("renderOverlay() writes the merged Alertmanager and Grafana configurations", () => {

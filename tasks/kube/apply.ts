@@ -10,10 +10,9 @@
  */
 import type { K8sObject } from "../render/kustomize.ts";
 import { resourceId } from "../render/kustomize.ts";
+import { waveOf } from "../render/sync_waves.ts";
 import { KubeClient, KubeError } from "./client.ts";
 import { type Health, healthOf } from "./health.ts";
-
-export const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 
 /** Argo CD's order of kinds inside a wave; other kinds (custom resources) come after. */
 export const KIND_ORDER = [
@@ -54,11 +53,6 @@ export const KIND_ORDER = [
   "APIService",
 ] as const;
 
-export function waveOf(obj: K8sObject): number {
-  const w = Number(obj.metadata.annotations?.[SYNC_WAVE] ?? "0");
-  return Number.isInteger(w) ? w : 0;
-}
-
 function kindRank(kind: string): number {
   const i = (KIND_ORDER as readonly string[]).indexOf(kind);
   return i < 0 ? KIND_ORDER.length : i;
@@ -79,6 +73,17 @@ export function syncWaves(objects: readonly K8sObject[]): [number, K8sObject[]][
       a.metadata.name.localeCompare(b.metadata.name)
     ),
   ]);
+}
+
+/** Consecutive runs of objects of one kind. Pure. */
+export function byKind(objs: readonly K8sObject[]): K8sObject[][] {
+  const out: K8sObject[][] = [];
+  for (const o of objs) {
+    const last = out.at(-1);
+    if (last && last[0]?.kind === o.kind) last.push(o);
+    else out.push([o]);
+  }
+  return out;
 }
 
 /** Why an unhealthy object cannot become healthy here, or undefined to keep waiting for it. */
@@ -127,19 +132,22 @@ export async function applyInWaves(
   const progress = opts.onProgress ?? (() => {});
   for (const [wave, objs] of syncWaves(objects)) {
     const t0 = performance.now();
-    for (const obj of objs) {
-      try {
-        await client.apply(obj, { fieldManager: opts.fieldManager });
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        throw new SyncError(
-          `wave ${wave}: applying ${resourceId(obj)} failed: ${message}`,
-          reports,
-        );
-      }
+    // Kinds in order; the objects of one kind at once (large CRDs take seconds each).
+    for (const group of byKind(objs)) {
+      await Promise.all(group.map(async (obj) => {
+        try {
+          await client.apply(obj, { fieldManager: opts.fieldManager });
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          throw new SyncError(
+            `wave ${wave}: applying ${resourceId(obj)} failed: ${message}`,
+            reports,
+          );
+        }
+      }));
       // A new CRD's kinds are served only once it is established: forget discovery so the next
       // object of a new kind looks again.
-      if (obj.kind === "CustomResourceDefinition") client.forgetDiscovery();
+      if (group[0]?.kind === "CustomResourceDefinition") client.forgetDiscovery();
     }
     const applyMs = performance.now() - t0;
     progress(`wave ${wave}: applied ${objs.length} objects in ${Math.round(applyMs)} ms`);

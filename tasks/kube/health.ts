@@ -140,9 +140,13 @@ function crd(obj: K8sObject): Health {
 
 /** The operator's Prometheus and Alertmanager: its Available and Reconciled conditions. */
 function operatorManaged(obj: K8sObject): Health {
-  if (stale(obj)) return progressing("waiting for the operator to observe the spec");
   const available = condition(obj, "Available");
   const reconciled = condition(obj, "Reconciled");
+  // The operator records the generation it saw in each condition, not in the status.
+  const seen = (reconciled as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
+  if (seen < (obj.metadata.generation ?? 0)) {
+    return progressing("waiting for the operator to observe the spec");
+  }
   if (reconciled?.status === "False") return degraded(reconciled.message ?? "not reconciled");
   if (available?.status === "False") return degraded(available.message ?? "not available");
   if (available?.status === "True" && reconciled?.status === "True") return healthy();

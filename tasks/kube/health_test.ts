@@ -98,18 +98,27 @@ Deno.test("healthOf() judges pods, claims, ingresses, CRDs and the operator's re
   const prometheus = (conditions: unknown[]) => ({
     apiVersion: "monitoring.coreos.com/v1",
     kind: "Prometheus",
-    metadata: { name: "k8s" },
+    metadata: { name: "k8s", generation: 2 },
     status: { conditions },
   });
+  const reconciled = (generation: number) => ({
+    type: "Reconciled",
+    status: "True",
+    observedGeneration: generation,
+  });
   assert.equal(
-    healthOf(prometheus([{ type: "Available", status: "True" }, {
-      type: "Reconciled",
-      status: "True",
-    }])).status,
+    healthOf(prometheus([{ type: "Available", status: "True" }, reconciled(2)])).status,
     "Healthy",
   );
   assert.equal(
-    healthOf(prometheus([{ type: "Available", status: "False", message: "0/2 ready" }])).status,
+    healthOf(prometheus([{ type: "Available", status: "True" }, reconciled(1)])).status,
+    "Progressing",
+  );
+  assert.equal(
+    healthOf(
+      prometheus([{ type: "Available", status: "False", message: "0/2 ready" }, reconciled(2)]),
+    )
+      .status,
     "Degraded",
   );
   assert.equal(

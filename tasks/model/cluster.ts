@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { RuleFileSchema } from "../rules/rule_group.ts";
+import { RECEIVER_SECRETS_DIR } from "./credentials.ts";
 import { RuleParams } from "./rule_params.ts";
 import { Components } from "./components.ts";
 
@@ -140,6 +141,14 @@ const LABEL_NAME = z
   .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a Prometheus label name such as region")
   .refine((s) => !s.startsWith("__"), expected("a label name not starting with __ (reserved)"));
 const Labels = z.record(LABEL_NAME, z.string());
+/** A Kubernetes label key: an optional DNS prefix and `/`, then a name. */
+const LABEL_KEY = z
+  .string()
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+    "a Kubernetes label key such as kubernetes.io/hostname",
+  )
+  .max(316);
 
 // ---------------------------------------------------------------------------------------------
 // cluster.yaml
@@ -159,6 +168,78 @@ const Volume = (size: string, what: string) =>
     ),
   });
 
+/** The node label the HA replicas are spread over unless a cluster says otherwise. */
+export const DEFAULT_SPREAD_TOPOLOGY_KEY = "kubernetes.io/hostname";
+
+/** What Thanos Query's Ingress asks of a caller before letting a request through. */
+export const ThanosAuth = z.strictObject({
+  authUrl: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional().describe(
+    "Authentication by a service: the ingress controller asks this URL before each request " +
+      "and lets it through on a 2xx answer (ingress-nginx `auth-url`), e.g. oauth2-proxy's " +
+      "https://auth.example.com/oauth2/auth.",
+  ),
+  signinUrl: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).optional().describe(
+    "With authUrl: where a browser is sent to log in when authUrl answers 401 " +
+      "(ingress-nginx `auth-signin`), e.g. https://auth.example.com/oauth2/start?rd=$escaped_request_uri.",
+  ),
+  basicAuthSecret: DNS_NAME.optional().describe(
+    "Authentication by password: the Secret (key `auth`, htpasswd lines) of the users the " +
+      "ingress controller accepts (ingress-nginx `auth-type: basic`); created outside the " +
+      "repository.",
+  ),
+  unauthenticated: z.string().min(1).optional().describe(
+    "No authentication: Thanos Query's UI and API are open to whoever reaches the host. The " +
+      "reason, which the Ingress keeps as its annotation monitoring.dev/unauthenticated.",
+  ),
+}).superRefine((a, ctx) => {
+  const set = (["authUrl", "basicAuthSecret", "unauthenticated"] as const).filter((k) =>
+    a[k] !== undefined
+  );
+  if (set.length !== 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: set.length > 1 ? [set[1] as string] : [],
+      message: `expected exactly one of authUrl, basicAuthSecret or unauthenticated (a reason), ` +
+        `found ${set.length === 0 ? "none" : set.join(" and ")}`,
+    });
+  }
+  if (a.signinUrl !== undefined && a.authUrl === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["signinUrl"],
+      message: "expected signinUrl only with authUrl (it is where authUrl's 401 sends a browser)",
+    });
+  }
+});
+export type ThanosAuth = z.infer<typeof ThanosAuth>;
+
+/** Said when a cluster exposes Thanos Query without saying how callers authenticate. */
+export const THANOS_AUTH_MISSING =
+  "Thanos Query's UI and API have no login of their own: set spec.ingress.thanosAuth to " +
+  "authUrl (an authentication service such as oauth2-proxy), basicAuthSecret (a Secret of " +
+  "htpasswd users) or, knowingly, unauthenticated: <the reason>";
+
+const Ingress = z.strictObject({
+  className: z.string().min(1).describe("IngressClass, e.g. nginx."),
+  grafanaHost: DNS_NAME.describe("Host name of Grafana."),
+  thanosHost: DNS_NAME.describe("Host name of Thanos Query's UI and API."),
+  tlsSecretName: DNS_NAME.optional().describe(
+    "Secret (type kubernetes.io/tls) with the certificate of both hosts; absent = plain HTTP.",
+  ),
+  thanosAuth: ThanosAuth.optional().describe(
+    "Required: how a caller of Thanos Query authenticates at the ingress controller (Grafana " +
+      "has its own login).",
+  ),
+  controllerNamespace: DNS_LABEL.default("ingress-nginx").describe(
+    "Namespace of the ingress controller's pods: the NetworkPolicies let them reach Grafana " +
+      "and Thanos Query (default ingress-nginx).",
+  ),
+}).superRefine((ingress, ctx) => {
+  if (ingress.thanosAuth === undefined) {
+    ctx.addIssue({ code: "custom", path: ["thanosAuth"], message: THANOS_AUTH_MISSING });
+  }
+});
+
 export const ClusterSpec = z.strictObject({
   reconciler: z.enum(["argocd", "flux", "none"]).default("argocd").describe(
     "What applies overlays/<name> to the cluster: argocd (the ApplicationSet in clusters/argocd), " +
@@ -173,14 +254,9 @@ export const ClusterSpec = z.strictObject({
     ),
     namespace: DNS_LABEL.default("monitoring").describe("Namespace of the stack."),
   }).prefault({}).describe("Where the stack is deployed."),
-  ingress: z.strictObject({
-    className: z.string().min(1).describe("IngressClass, e.g. nginx."),
-    grafanaHost: DNS_NAME.describe("Host name of Grafana."),
-    thanosHost: DNS_NAME.describe("Host name of Thanos Query's read API."),
-    tlsSecretName: DNS_NAME.optional().describe(
-      "Secret (type kubernetes.io/tls) with the certificate of both hosts; absent = plain HTTP.",
-    ),
-  }).optional().describe("Ingress for Grafana and Thanos Query; absent = no Ingress."),
+  ingress: Ingress.optional().describe(
+    "Ingress for Grafana and Thanos Query; absent = no Ingress (reach them with port-forward).",
+  ),
   externalLabels: Labels.default({})
     .superRefine((labels, ctx) => {
       for (const reserved of [CLUSTER_LABEL, REPLICA_LABEL]) {
@@ -205,8 +281,29 @@ export const ClusterSpec = z.strictObject({
     alertmanager: Volume("1Gi", "Alertmanager").prefault({}),
   }).prefault({}).describe("Persistent volumes, one per replica."),
   thanosQuery: z.strictObject({
-    replicas: z.int().min(1).max(10).default(2).describe("Thanos Query replicas (default 2)."),
+    replicas: z.int().min(2).max(10).default(2).describe(
+      "Thanos Query replicas (default 2, at least 2: the one query endpoint survives a node).",
+    ),
   }).prefault({}),
+  clusterDomain: DNS_NAME.default("cluster.local").describe(
+    "DNS domain of the cluster's Services (the kubelet's --cluster-domain): Thanos Query finds " +
+      "the sidecars at thanos-sidecar.<namespace>.svc.<clusterDomain> (default cluster.local).",
+  ),
+  spread: z.strictObject({
+    topologyKey: LABEL_KEY.default(DEFAULT_SPREAD_TOPOLOGY_KEY).describe(
+      "Node label over whose values the replicas of Prometheus, Alertmanager and Thanos Query " +
+        "are spread: kubernetes.io/hostname (default) puts each on its own node, " +
+        "topology.kubernetes.io/zone each in its own zone.",
+    ),
+    mode: z.enum(["required", "preferred"]).default("required").describe(
+      "required (default): two replicas never share a value of topologyKey, and a replica " +
+        "that finds no free one stays Pending; preferred: the scheduler spreads them when it " +
+        "can and puts them together when it cannot (a cluster of one node, such as local).",
+    ),
+  }).prefault({}).describe(
+    "How the replicas of each HA component are kept apart, so one node (or zone) lost never " +
+      "takes every replica with it.",
+  ),
   components: Components.prefault({}),
   runbookBaseUrl: z.url({
     protocol: /^https?$/,
@@ -302,12 +399,52 @@ export const AlertmanagerConfigDoc = z.strictObject({
 });
 export type AlertmanagerConfigDoc = z.infer<typeof AlertmanagerConfigDoc>;
 
+/** What a single Alertmanager loses; said whenever fewer than two replicas are asked for. */
+export const SINGLE_ALERTMANAGER_LOSS =
+  "with one Alertmanager replica there is no cluster: while it restarts (upgrade, node drain, " +
+  "crash) no notification goes out, so every page is late by the length of the outage, and " +
+  "losing its volume loses every silence; set spec.deployment.highAvailability: false to " +
+  "accept this";
+
+/** The file of the heartbeat URL must be in the Secret the operator mounts for receivers. */
+const RECEIVER_FILE_RE = new RegExp(
+  `^${RECEIVER_SECRETS_DIR.replaceAll(".", "\\.")}[A-Za-z0-9._-]+$`,
+);
+
+export const Heartbeat = z.strictObject({
+  urlFile: z.string().regex(
+    RECEIVER_FILE_RE,
+    `a file of the Secret alertmanager-receivers: ${RECEIVER_SECRETS_DIR}<key>`,
+  ).describe(
+    "File holding the URL of the dead man's switch service (a key of the Secret " +
+      "alertmanager-receivers, created outside the repository); Alertmanager posts the " +
+      "Watchdog alert to it as a webhook.",
+  ),
+  interval: Duration.default("1m").describe(
+    "How often the Watchdog alert is posted while alerting works (default 1m); the service " +
+      "should raise its alarm after two intervals without one.",
+  ),
+});
+export type Heartbeat = z.infer<typeof Heartbeat>;
+
 export const AlertmanagerSpec = z.strictObject({
   deployment: z.strictObject({
     replicas: z.int().min(1).max(10).default(3).describe(
       "Alertmanager replicas, gossiping as one cluster (default 3).",
     ),
+    highAvailability: z.boolean().default(true).describe(
+      "false accepts a single replica, and the late pages and lost silences that come with it.",
+    ),
+  }).superRefine((d, ctx) => {
+    if (d.replicas < 2 && d.highAvailability) {
+      ctx.addIssue({ code: "custom", path: ["replicas"], message: SINGLE_ALERTMANAGER_LOSS });
+    }
   }).prefault({}),
+  heartbeat: Heartbeat.optional().describe(
+    "A dead man's switch: the always-firing Watchdog alert is posted to an outside service, " +
+      "which raises its own alarm when the posts stop (alerting is broken); absent = Watchdog " +
+      "goes nowhere.",
+  ),
   notification: z.strictObject({
     config: AlertmanagerConfigDoc.default({}).describe(
       "Alertmanager configuration merged over the defaults (maps recursively, lists appended). " +
@@ -331,16 +468,77 @@ const IniValue = z.union([z.string(), z.number(), z.boolean()]);
 const IniSection = z.record(z.string().regex(/^[A-Za-z0-9_.\-]+$/, "a grafana.ini key"), IniValue);
 export type GrafanaIni = Record<string, Record<string, string | number | boolean>>;
 
+/** Kubernetes Secret data keys. */
+const SECRET_KEY = z.string().regex(/^[-._a-zA-Z0-9]+$/, "a Secret key such as password")
+  .max(253);
+
+export const GrafanaDatabase = z.strictObject({
+  type: z.enum(["postgres", "mysql"]).describe("The database server's kind."),
+  host: z.string().regex(
+    /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:\d{1,5})?$/,
+    "a host and optional port such as grafana-db.databases.svc:5432",
+  ).describe("host:port of the database server."),
+  name: z.string().min(1).default("grafana").describe("The database's name (default grafana)."),
+  user: z.string().min(1).describe("The user Grafana logs in as."),
+  passwordSecret: z.strictObject({
+    name: DNS_NAME.describe("The Secret, created outside the repository."),
+    key: SECRET_KEY.default("password").describe(
+      "Its key holding the password (default password).",
+    ),
+  }).describe(
+    "Where the user's password is: Grafana reads it from GF_DATABASE_PASSWORD, filled from this " +
+      "Secret; never written in the repository.",
+  ),
+});
+export type GrafanaDatabase = z.infer<typeof GrafanaDatabase>;
+
+/** grafana.ini's database keys that spec.database sets, and the field that sets each. */
+const DATABASE_INI_KEYS: Readonly<Record<string, string>> = {
+  type: "type",
+  host: "host",
+  name: "name",
+  user: "user",
+  password: "passwordSecret",
+};
+
+/** Why more than one Grafana needs a shared database. */
+export const GRAFANA_REPLICAS_NEED_DATABASE =
+  "expected 1 Grafana replica without a shared database: each replica would keep its own " +
+  "SQLite file of users, sessions and preferences, so a login made on one pod is unknown to " +
+  "the next; set spec.database (postgres or mysql) to run more";
+
 export const GrafanaSpec = z.strictObject({
   deployment: z.strictObject({
-    replicas: z.int().min(1).max(10).default(1).describe("Grafana replicas (default 1)."),
+    replicas: z.int().min(1).max(10).default(1).describe(
+      "Grafana replicas (default 1; more only with spec.database).",
+    ),
   }).prefault({}),
+  database: GrafanaDatabase.optional().describe(
+    "A database shared by every Grafana replica; absent = a SQLite file per pod (one replica).",
+  ),
   config: z.strictObject({
     "grafana.ini": z.record(
       z.string().regex(/^[A-Za-z0-9_.\-]+$/, "a grafana.ini section name"),
       IniSection,
     ).default({}).describe("grafana.ini sections and keys, merged over ours."),
   }).prefault({}),
+}).superRefine((g, ctx) => {
+  if (g.deployment.replicas > 1 && g.database === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["deployment", "replicas"],
+      message: `${GRAFANA_REPLICAS_NEED_DATABASE}, found ${g.deployment.replicas}`,
+    });
+  }
+  for (const key of Object.keys(g.config["grafana.ini"].database ?? {})) {
+    const field = DATABASE_INI_KEYS[key];
+    if (field === undefined) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["config", "grafana.ini", "database", key],
+      message: `expected the database's ${key} in spec.database.${field}, found it in grafana.ini`,
+    });
+  }
 });
 export type GrafanaSpec = z.infer<typeof GrafanaSpec>;
 
@@ -363,8 +561,34 @@ export const FILE_SCHEMAS = {
 // Defaults and merging (the only place the defaults of the Alertmanager and Grafana configuration
 // are written)
 
-/** The Alertmanager configuration every cluster starts from. */
-export function defaultAlertmanagerConfig(): AlertmanagerConfigDoc {
+/** The receiver and route name of the always-firing Watchdog alert. */
+export const WATCHDOG_RECEIVER = "watchdog";
+
+/**
+ * The Alertmanager configuration every cluster starts from; with a heartbeat, the Watchdog
+ * alert is posted to it every `interval`.
+ */
+export function defaultAlertmanagerConfig(heartbeat?: Heartbeat): AlertmanagerConfigDoc {
+  const watchdogRoute = {
+    receiver: WATCHDOG_RECEIVER,
+    matchers: ['alertname = "Watchdog"'],
+    // At once, then every interval: the service counts the posts, not the alerts.
+    ...(heartbeat
+      ? {
+        group_wait: "0s",
+        group_interval: heartbeat.interval,
+        repeat_interval: heartbeat.interval,
+      }
+      : {}),
+  };
+  const watchdogReceiver = heartbeat
+    ? {
+      name: WATCHDOG_RECEIVER,
+      // No "resolved" post: when Prometheus dies Alertmanager resolves Watchdog, and a service
+      // that counts any post as a ping would be fooled by it.
+      webhook_configs: [{ url_file: heartbeat.urlFile, send_resolved: false }],
+    }
+    : { name: WATCHDOG_RECEIVER };
   return {
     global: { resolve_timeout: "5m" },
     route: {
@@ -374,14 +598,14 @@ export function defaultAlertmanagerConfig(): AlertmanagerConfigDoc {
       group_interval: "5m",
       repeat_interval: "12h",
       routes: [
-        // Watchdog always fires (it proves the alerting path); it goes nowhere unless a
-        // dead man's switch receiver is routed to it.
-        { receiver: "watchdog", matchers: ['alertname = "Watchdog"'] },
+        // Watchdog always fires (it proves the alerting path); it goes nowhere unless the
+        // cluster sets a heartbeat (spec.heartbeat of alertmanager.yaml).
+        watchdogRoute,
         // InfoInhibitor only feeds the inhibit rule below; it is never meant to notify.
         { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
       ],
     },
-    receivers: [{ name: "null" }, { name: "watchdog" }],
+    receivers: [{ name: "null" }, watchdogReceiver],
     inhibit_rules: [
       {
         source_matchers: ['severity = "critical"'],
@@ -417,6 +641,15 @@ export function defaultGrafanaIni(spec: ClusterSpec): GrafanaIni {
       root_url: `${tls ? "https" : "http"}://${spec.ingress.grafanaHost}/`,
     },
   };
+}
+
+/**
+ * grafana.ini's `[database]` for a shared database; the password is not here; Grafana reads it
+ * from GF_DATABASE_PASSWORD, which the Deployment fills from the Secret.
+ */
+export function databaseGrafanaIni(db: GrafanaDatabase | undefined): GrafanaIni {
+  if (!db) return {};
+  return { database: { type: db.type, host: db.host, name: db.name, user: db.user } };
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
@@ -494,7 +727,7 @@ export function buildCluster(
       ...am,
       notification: {
         config: mergeConfig(
-          defaultAlertmanagerConfig(),
+          defaultAlertmanagerConfig(am.heartbeat),
           am.notification.config,
         ) as AlertmanagerConfigDoc,
       },
@@ -502,7 +735,10 @@ export function buildCluster(
     grafana: {
       ...gf,
       config: {
-        "grafana.ini": mergeConfig(defaultGrafanaIni(spec), gf.config["grafana.ini"]) as GrafanaIni,
+        "grafana.ini": mergeConfig(
+          mergeConfig(defaultGrafanaIni(spec), databaseGrafanaIni(gf.database)),
+          gf.config["grafana.ini"],
+        ) as GrafanaIni,
       },
     },
     sources,

@@ -57,6 +57,8 @@ Deno.test("ClusterFile fills every default of an empty spec", () => {
     evaluationInterval: "30s",
     storage: { prometheus: { size: "50Gi" }, alertmanager: { size: "1Gi" } },
     thanosQuery: { replicas: 2 },
+    clusterDomain: "cluster.local",
+    spread: { topologyKey: "kubernetes.io/hostname", mode: "required" },
     components: { preset: "self-managed" },
     runbookBaseUrl: "https://git.example.com/platform/monitoring/blob/main/docs/alerts.md",
   });
@@ -170,6 +172,7 @@ Deno.test("defaultGrafanaIni() derives the root URL from the ingress", () => {
       grafanaHost: "grafana.example.com",
       thanosHost: "thanos.example.com",
       tlsSecretName: "tls",
+      thanosAuth: { basicAuthSecret: "thanos-users" },
     },
   }).spec;
   assert.deepEqual(defaultGrafanaIni(spec), {

@@ -17,8 +17,17 @@ import {
   FILE_SCHEMAS,
   type SourceFile,
 } from "./cluster.ts";
+import { type CredentialReader, yamlCredentialFindings } from "./credentials.ts";
 import type { Finding } from "./finding.ts";
 import { CLUSTERS_DIR, ROOT } from "./paths.ts";
+
+/** Whose configuration each file holds, for the advice on an inline credential. */
+const CREDENTIAL_READERS: Record<ClusterFileName, CredentialReader> = {
+  "cluster.yaml": "other",
+  "prometheus.yaml": "other",
+  "alertmanager.yaml": "alertmanager",
+  "grafana.yaml": "grafana",
+};
 
 /** Folders of clusters/ that hold reconciler entry points, not clusters. */
 export const NOT_CLUSTERS = ["argocd", "flux"] as const;
@@ -393,6 +402,8 @@ export function loadClusterFromSources(
     const syntax = syntaxFindings(p);
     findings.push(...syntax);
     if (syntax.some((f) => f.severity === "error")) continue;
+    // A secret written here would be copied into overlays/ by generate: refused at the source.
+    findings.push(...yamlCredentialFindings(source, CREDENTIAL_READERS[fileName]));
     const value = p.doc.toJS();
     if (value === null || value === undefined) {
       findings.push(
@@ -425,30 +436,32 @@ export function loadClusterFromSources(
     }
   }
   const cluster = parsed["cluster.yaml"] as ClusterParts["cluster"] | undefined;
-  const allParsed = Object.keys(sources).every((f) => parsed[f as ClusterFileName] !== undefined);
-  if (cluster && allParsed) {
-    const parts: ClusterParts = {
-      cluster,
-      ...(parsed["prometheus.yaml"]
-        ? { prometheus: parsed["prometheus.yaml"] as NonNullable<ClusterParts["prometheus"]> }
-        : {}),
-      ...(parsed["alertmanager.yaml"]
-        ? { alertmanager: parsed["alertmanager.yaml"] as NonNullable<ClusterParts["alertmanager"]> }
-        : {}),
-      ...(parsed["grafana.yaml"]
-        ? { grafana: parsed["grafana.yaml"] as NonNullable<ClusterParts["grafana"]> }
-        : {}),
-    };
-    for (const v of crossFileViolations(parts)) {
-      const p = docs[v.file];
-      if (p) findings.push(finding(p, locate(p.source, v.path), formatPath(v.path), v.message));
-    }
+  if (!cluster) {
     findings.sort(byPosition);
-    if (findings.some((f) => f.severity === "error")) return { findings };
-    return { cluster: buildCluster(dir, parts, sources), findings };
+    return { findings };
+  }
+  // The files that parsed; a file with errors is left out of the rules between files (they
+  // would judge its defaults), and of the cluster.
+  const parts: ClusterParts = {
+    cluster,
+    ...(parsed["prometheus.yaml"]
+      ? { prometheus: parsed["prometheus.yaml"] as NonNullable<ClusterParts["prometheus"]> }
+      : {}),
+    ...(parsed["alertmanager.yaml"]
+      ? { alertmanager: parsed["alertmanager.yaml"] as NonNullable<ClusterParts["alertmanager"]> }
+      : {}),
+    ...(parsed["grafana.yaml"]
+      ? { grafana: parsed["grafana.yaml"] as NonNullable<ClusterParts["grafana"]> }
+      : {}),
+  };
+  for (const v of crossFileViolations(parts)) {
+    const p = docs[v.file];
+    if (p) findings.push(finding(p, locate(p.source, v.path), formatPath(v.path), v.message));
   }
   findings.sort(byPosition);
-  return { findings };
+  const allParsed = Object.keys(sources).every((f) => parsed[f as ClusterFileName] !== undefined);
+  if (!allParsed || findings.some((f) => f.severity === "error")) return { findings };
+  return { cluster: buildCluster(dir, parts, sources), findings };
 }
 
 /** A file's text, or undefined when it does not exist. */

@@ -99,6 +99,178 @@ Deno.test("loadClusterFromSources() refuses one Prometheus replica without the o
   assert.equal(optedOut.cluster?.prometheus.deployment.replicas, 1);
 });
 
+const csc = (kind: string, spec: string) =>
+  `apiVersion: addons.metalk8s.scality.com/v1alpha1\nkind: ${kind}\nspec:\n${spec}`;
+
+Deno.test("loadClusterFromSources() refuses one Alertmanager replica without the opt-out", () => {
+  const am = (deployment: string) => ({
+    "cluster.yaml": CLUSTER,
+    "alertmanager.yaml": csc("AlertmanagerConfig", `  deployment:\n${deployment}`),
+  });
+  assert.deepEqual(lines(am("    replicas: 1\n")), [
+    "clusters/staging/alertmanager.yaml:5:15: error: spec.deployment.replicas: with one " +
+    "Alertmanager replica there is no cluster: while it restarts (upgrade, node drain, crash) " +
+    "no notification goes out, so every page is late by the length of the outage, and losing " +
+    "its volume loses every silence; set spec.deployment.highAvailability: false to accept " +
+    "this [schema]",
+  ]);
+  const optedOut = loadClusterFromSources(
+    "staging",
+    am("    replicas: 1\n    highAvailability: false\n"),
+  );
+  assert.deepEqual(optedOut.findings, []);
+  assert.equal(optedOut.cluster?.alertmanager.deployment.replicas, 1);
+});
+
+Deno.test("loadClusterFromSources() refuses an inline credential in any file, without its value", () => {
+  const found = lines({
+    "cluster.yaml": CLUSTER,
+    "alertmanager.yaml": csc(
+      "AlertmanagerConfig",
+      `  notification:
+    config:
+      receivers:
+        - name: pager
+          pagerduty_configs:
+            - routing_key: 0123456789abcdef
+        - name: hook
+          webhook_configs:
+            - url: https://hooks.example.com/x?token=s3cr3t
+              http_config:
+                basic_auth:
+                  username: am
+                  password: s3cr3t
+                authorization:
+                  credentials: s3cr3t
+`,
+    ),
+    "grafana.yaml": csc(
+      "GrafanaConfig",
+      `  config:
+    grafana.ini:
+      security:
+        admin_password: s3cr3t
+        secret_key: s3cr3t
+      database:
+        password: s3cr3t
+      smtp:
+        password: $__file{/etc/grafana-secrets/smtp}
+`,
+    ),
+  });
+  assert.doesNotMatch(found.join("\n"), /s3cr3t|0123456789abcdef/);
+  assert.deepEqual(found.map((l) => l.replace(/: error: (\S+): .*\[(\S+)\]$/, " $1 [$2]")), [
+    "clusters/staging/alertmanager.yaml:9:15 spec.notification.config.receivers[0].pagerduty_configs[0].routing_key [credentials]",
+    "clusters/staging/alertmanager.yaml:12:15 spec.notification.config.receivers[1].webhook_configs[0].url [credentials]",
+    "clusters/staging/alertmanager.yaml:16:19 spec.notification.config.receivers[1].webhook_configs[0].http_config.basic_auth.password [credentials]",
+    "clusters/staging/alertmanager.yaml:18:19 spec.notification.config.receivers[1].webhook_configs[0].http_config.authorization.credentials [credentials]",
+    "clusters/staging/grafana.yaml:7:9 spec.config.grafana.ini.security.admin_password [credentials]",
+    "clusters/staging/grafana.yaml:8:9 spec.config.grafana.ini.security.secret_key [credentials]",
+    "clusters/staging/grafana.yaml:10:9 spec.config.grafana.ini.database.password [credentials]",
+    'clusters/staging/grafana.yaml:10:19 spec.config."grafana.ini".database.password [schema]',
+  ]);
+  assert.match(found[0]!, /use routing_key_file pointing at a file under \/etc\/alertmanager/);
+  assert.match(found[4]!, /use \$__file\{\/path\/to\/mounted\/secret\} or \$__env\{VAR\}/);
+  assert.match(found[7]!, /expected the database's password in spec\.database\.passwordSecret/);
+});
+
+Deno.test("loadClusterFromSources() refuses several Grafana replicas without a shared database", () => {
+  const grafana = (spec: string) => ({
+    "cluster.yaml": CLUSTER,
+    "grafana.yaml": csc("GrafanaConfig", spec),
+  });
+  assert.deepEqual(lines(grafana("  deployment:\n    replicas: 2\n")), [
+    "clusters/staging/grafana.yaml:5:15: error: spec.deployment.replicas: expected 1 Grafana " +
+    "replica without a shared database: each replica would keep its own SQLite file of users, " +
+    "sessions and preferences, so a login made on one pod is unknown to the next; set " +
+    "spec.database (postgres or mysql) to run more, found 2 [schema]",
+  ]);
+  const shared = loadClusterFromSources(
+    "staging",
+    grafana(`  deployment:
+    replicas: 2
+  database:
+    type: mysql
+    host: db.example.com
+    user: grafana
+    passwordSecret:
+      name: grafana-db
+`),
+  );
+  assert.deepEqual(shared.findings, []);
+  assert.deepEqual(shared.cluster?.grafana.config["grafana.ini"].database, {
+    type: "mysql",
+    host: "db.example.com",
+    name: "grafana",
+    user: "grafana",
+  });
+  assert.deepEqual(shared.cluster?.grafana.database?.passwordSecret, {
+    name: "grafana-db",
+    key: "password",
+  });
+});
+
+Deno.test("loadClusterFromSources() refuses an Ingress that says nothing of Thanos Query's authentication", () => {
+  const ingress = (auth: string) => ({
+    "cluster.yaml": CLUSTER +
+      "  ingress:\n    className: nginx\n    grafanaHost: g.example.com\n" +
+      `    thanosHost: t.example.com\n${auth}`,
+  });
+  assert.deepEqual(lines(ingress("")), [
+    "clusters/staging/cluster.yaml:9:3: error: spec.ingress.thanosAuth: Thanos Query's UI and " +
+    "API have no login of their own: set spec.ingress.thanosAuth to authUrl (an authentication " +
+    "service such as oauth2-proxy), basicAuthSecret (a Secret of htpasswd users) or, " +
+    "knowingly, unauthenticated: <the reason> [schema]",
+  ]);
+  assert.deepEqual(
+    lines(
+      ingress(
+        "    thanosAuth:\n      basicAuthSecret: users\n      authUrl: https://a.example.com/\n",
+      ),
+    ),
+    [
+      "clusters/staging/cluster.yaml:14:24: error: spec.ingress.thanosAuth.basicAuthSecret: " +
+      "expected exactly one of authUrl, basicAuthSecret or unauthenticated (a reason), found " +
+      "authUrl and basicAuthSecret [schema]",
+    ],
+  );
+  assert.deepEqual(
+    lines(
+      ingress(
+        "    thanosAuth:\n      signinUrl: https://a.example.com/start\n      unauthenticated: a lab\n",
+      ),
+    ),
+    [
+      "clusters/staging/cluster.yaml:14:18: error: spec.ingress.thanosAuth.signinUrl: expected " +
+      "signinUrl only with authUrl (it is where authUrl's 401 sends a browser) [schema]",
+    ],
+  );
+  const opted = loadClusterFromSources(
+    "staging",
+    ingress("    thanosAuth:\n      unauthenticated: a lab\n"),
+  );
+  assert.deepEqual(opted.findings, []);
+  assert.equal(opted.cluster?.spec.ingress?.controllerNamespace, "ingress-nginx");
+});
+
+Deno.test("loadClusterFromSources() reads a heartbeat only from the receivers' Secret", () => {
+  const am = (file: string) => ({
+    "cluster.yaml": CLUSTER,
+    "alertmanager.yaml": csc("AlertmanagerConfig", `  heartbeat:\n    urlFile: ${file}\n`),
+  });
+  assert.deepEqual(lines(am("/tmp/url")), [
+    "clusters/staging/alertmanager.yaml:5:14: error: spec.heartbeat.urlFile: expected a file of " +
+    "the Secret alertmanager-receivers: /etc/alertmanager/secrets/alertmanager-receivers/<key>, " +
+    'found "/tmp/url" [schema]',
+  ]);
+  const r = loadClusterFromSources(
+    "staging",
+    am("/etc/alertmanager/secrets/alertmanager-receivers/heartbeat-url"),
+  );
+  assert.deepEqual(r.findings, []);
+  assert.equal(r.cluster?.alertmanager.heartbeat?.interval, "1m");
+});
+
 Deno.test("loadClusterFromSources() refuses a retention_size larger than the volume", () => {
   assert.deepEqual(
     lines({
@@ -280,4 +452,11 @@ Deno.test("loadClusterFromSources() asks for an https API server URL", () => {
       'URL such as https://kubernetes.default.svc, found "http://10.0.0.1:6443" [schema]',
     ],
   );
+});
+
+Deno.test("loadClusterFromSources() refuses a single Thanos Query, which has no opt-out", () => {
+  assert.deepEqual(lines({ "cluster.yaml": CLUSTER + "  thanosQuery:\n    replicas: 1\n" }), [
+    "clusters/staging/cluster.yaml:10:15: error: spec.thanosQuery.replicas: expected at least 2, " +
+    "found 1 (a number) [schema]",
+  ]);
 });

@@ -3,10 +3,32 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./paths.ts";
 
-/** A container image deployed by base/ through the overlays. */
+/**
+ * How the local cluster's node agent runs an image without a container runtime: the pinned
+ * binary standing for it, and the image's own entrypoint facts (from its Dockerfile), which a
+ * container's `command` and `args` replace as Kubernetes says.
+ */
+export const ImageRun = z.strictObject({
+  /** Key of `tools` that builds the binary, and the binary's name. */
+  tool: z.string(),
+  binary: z.string(),
+  /** The image's ENTRYPOINT; its first element is where the binary sits in the image. */
+  entrypoint: z.array(z.string()).min(1),
+  /** The image's CMD. */
+  cmd: z.array(z.string()).default([]),
+  /** The image's WORKDIR. */
+  workingDir: z.string().default("/"),
+  /** The image's USER, as a uid. */
+  user: z.int().optional(),
+});
+export type ImageRun = z.infer<typeof ImageRun>;
+
+/** A container image deployed by base/ through the overlays (or run by the local cluster). */
 export const ImagePin = z.strictObject({
   image: z.string().regex(/^[a-z0-9.\-/]+$/, "an image name without tag"),
   tag: z.string().regex(/^v?\d+\.\d+\.\d+$/, "a release tag such as v1.2.3"),
+  /** Absent: the image cannot run on the local cluster (its pods wait as ImageNotRunnable). */
+  run: ImageRun.optional(),
 });
 export type ImagePin = z.infer<typeof ImagePin>;
 

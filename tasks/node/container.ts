@@ -26,6 +26,8 @@ export interface ContainerLaunch {
   readOnlyRootFilesystem: boolean;
   /** The pod's hostname, in a UTS namespace of its own; absent: the host's name is seen. */
   hostname?: string;
+  /** hostPID: the container shares the node's PID namespace instead of having its own. */
+  hostPID?: boolean;
 }
 
 /** Host device nodes bound into the container's /dev. */
@@ -63,7 +65,10 @@ export function checkLaunch(launch: ContainerLaunch): void {
     }
   };
   const source = (field: string, path: string) => {
-    if (!isCleanAbsolute(path)) fail(field, `not a clean absolute path: ${JSON.stringify(path)}`);
+    // The host's root itself may be a volume (node-exporter's hostPath /).
+    if (path !== "/" && !isCleanAbsolute(path)) {
+      fail(field, `not a clean absolute path: ${JSON.stringify(path)}`);
+    }
   };
   launch.binaries.forEach((b, i) => {
     source(`binaries[${i}].source`, b.source);
@@ -247,7 +252,7 @@ export function launchCommand(launch: ContainerLaunch): { cmd: string; args: str
       launch.netns,
       "unshare",
       "--mount",
-      "--pid",
+      ...(launch.hostPID ? [] : ["--pid"]),
       ...(launch.hostname !== undefined ? ["--uts"] : []),
       "--propagation",
       "private",

@@ -7,9 +7,10 @@ import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { BASE_DIR, CLUSTERS_DIR } from "../model/paths.ts";
-import { THANOS_READ_PATHS } from "../model/thanos_read_paths.ts";
 import { loadVersions } from "../model/versions.ts";
+import { expandedArgs } from "./container_env.ts";
 import { findObjects, type K8sObject, kustomizeBuild, resourceId } from "./kustomize.ts";
+import { coreWaitsOn, SYNC_WAVES, waveOf } from "./sync_waves.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -138,8 +139,7 @@ Deno.test("kustomizeBuild(base) renders every object the overlays, checks and do
     "Deployment/monitoring/kube-state-metrics",
     "Service/monitoring/kube-state-metrics",
     "ServiceMonitor/monitoring/kube-state-metrics",
-    // ingress and network policies
-    "Ingress/monitoring/monitoring",
+    // network policies (the Ingresses are the overlays': every value of theirs is per cluster)
     "NetworkPolicy/monitoring/default-deny-ingress",
     "NetworkPolicy/monitoring/prometheus-operator",
     "NetworkPolicy/monitoring/prometheus-k8s",
@@ -227,9 +227,20 @@ Deno.test("kustomizeBuild(base) makes Thanos Query deduplicate by the Prometheus
   assert.deepEqual(replicaLabels, ["prometheus_replica"]);
   assert.equal(prometheus.spec.replicaExternalLabelName, "prometheus_replica");
   assert.equal(prometheus.spec.replicas, 2);
+  // The namespace from the pod, the DNS domain from the overlay (spec.clusterDomain), by name.
   assert.deepEqual(
     args.filter((a) => a.startsWith("--endpoint=")),
-    ["--endpoint=dnssrv+_grpc._tcp.thanos-sidecar.monitoring.svc.cluster.local"],
+    ["--endpoint=dnssrv+_grpc._tcp.thanos-sidecar.$(POD_NAMESPACE).svc.$(CLUSTER_DOMAIN)"],
+  );
+  const query = one(objects, "Deployment", "thanos-query");
+  const container = query.spec.template.spec.containers[0];
+  assert.deepEqual(
+    expandedArgs({
+      ...container,
+      env: [...container.env, { name: "CLUSTER_DOMAIN", value: "c.l" }],
+    }, query)
+      .filter((a) => a.startsWith("--endpoint=")),
+    ["--endpoint=dnssrv+_grpc._tcp.thanos-sidecar.monitoring.svc.c.l"],
   );
 });
 
@@ -295,25 +306,22 @@ Deno.test("kustomizeBuild(base) mounts every grafana_dashboard ConfigMap into Gr
   assert.deepEqual(mounted, dashboards);
 });
 
-Deno.test("kustomizeBuild(base) exposes only THANOS_READ_PATHS of Thanos Query through the Ingress", async () => {
+Deno.test("kustomizeBuild(base) lets only Prometheus reach Grafana and Thanos Query, plus Grafana the latter", async () => {
+  // The ingress controller's namespace is per cluster: the overlays add its policies.
   const objects = await baseObjects();
-  const rules: Json[] = one(objects, "Ingress", "monitoring").spec.rules;
-  assert.deepEqual(rules.map((r) => r.host), ["grafana.example.invalid", "thanos.example.invalid"]);
-  const backends = (rule: Json) =>
-    rule.http.paths.map((p: Json) => ({
-      path: p.path,
-      pathType: p.pathType,
-      service: `${p.backend.service.name}:${p.backend.service.port.name}`,
-    }));
-  assert.deepEqual(backends(rules[0]), [{
-    path: "/",
-    pathType: "Prefix",
-    service: "grafana:http",
-  }]);
-  assert.deepEqual(
-    backends(rules[1]),
-    THANOS_READ_PATHS.map((p) => ({ ...p, service: "thanos-query:http" })),
-  );
+  const peers = (name: string) =>
+    one(objects, "NetworkPolicy", name).spec.ingress.flatMap((r: Json) => r.from);
+  const prometheus = {
+    podSelector: {
+      matchLabels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "k8s" },
+    },
+  };
+  assert.deepEqual(peers("grafana"), [prometheus]);
+  assert.deepEqual(peers("thanos-query"), [
+    { podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana" } } },
+    prometheus,
+  ]);
+  assert.deepEqual(findObjects(objects, "Ingress"), []);
 });
 
 Deno.test("kustomizeBuild(base) labels every ServiceMonitor so the Prometheus selectors pick it up", async () => {
@@ -342,6 +350,28 @@ Deno.test("kustomizeBuild(base) labels every ServiceMonitor so the Prometheus se
   assert.deepEqual(mismatches, []);
 });
 
+Deno.test("kustomizeBuild(base) puts nothing that depends on the outside world before the core", async () => {
+  const objects = await baseObjects();
+  assert.deepEqual(coreWaitsOn(objects), []);
+  const waves = (kind: string, name: string) => waveOf(one(objects, kind, name));
+  assert.deepEqual(
+    [
+      waves("Deployment", "prometheus-operator"),
+      waves("Prometheus", "k8s"),
+      waves("Deployment", "thanos-query"),
+      waves("Deployment", "grafana"),
+      waves("DaemonSet", "node-exporter"),
+    ],
+    [
+      SYNC_WAVES.operator,
+      SYNC_WAVES.core,
+      SYNC_WAVES.core,
+      SYNC_WAVES.outsideWorld,
+      SYNC_WAVES.outsideWorld,
+    ],
+  );
+});
+
 Deno.test("kustomizeBuild(base) orders the operator's custom resources after the CRDs in Argo CD", async () => {
   const objects = await baseObjects();
   const crs = objects.filter((o) => o.apiVersion.startsWith("monitoring.coreos.com/"));
@@ -361,12 +391,12 @@ Deno.test("kustomizeBuild(base) uses versions.json images without a tag, for the
     .filter((o) => WORKLOADS.has(o.kind))
     .flatMap((o) => o.spec.template.spec.containers.map((c: Json) => c.image as string));
   assert.deepEqual(images.filter((i) => !pinned.has(i)), []);
-  // The operator's config-reloader flag is patched per cluster; base names the bare image.
+  // The config reloader's image comes from a variable the overlay sets (versions.json).
   const operatorArgs: string[] = one(objects, "Deployment", "prometheus-operator").spec.template
     .spec.containers[0].args;
-  assert.equal(
-    operatorArgs[0],
-    `--prometheus-config-reloader=${loadVersions().images["prometheus-config-reloader"]?.image}`,
+  assert.deepEqual(
+    operatorArgs.filter((a) => a.startsWith("--prometheus-config-reloader")),
+    ["--prometheus-config-reloader=$(CONFIG_RELOADER_IMAGE)"],
   );
 });
 

@@ -103,33 +103,12 @@ export class Supervisor {
   async start(spec: ServiceSpec): Promise<void> {
     if (this.#stopped) throw new Error(`supervisor is stopped; cannot start ${spec.name}`);
     if (this.isRunning(spec.name)) throw new Error(`${spec.name} is already running`);
-    const wrapped = existsSync(SETPRIV)
-      ? { cmd: SETPRIV, args: ["--pdeathsig", "KILL", "--", spec.cmd, ...spec.args] }
-      : { cmd: spec.cmd, args: spec.args };
-    const log = this.logPath(spec.name);
-    const out = await Deno.open(log, { create: true, append: true });
-    const err = await Deno.open(log, { create: true, append: true });
-    let child: Deno.ChildProcess;
-    try {
-      child = new Deno.Command(wrapped.cmd, {
-        args: wrapped.args,
-        ...(spec.env ? { env: spec.env } : {}),
-        // Its own session, so a terminal's Ctrl-C reaches only us and we stop it in order;
-        // safe only with setpriv, which still kills it if we die.
-        detached: wrapped.cmd === SETPRIV,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-    } catch (e) {
-      out.close();
-      err.close();
-      if (e instanceof Deno.errors.NotFound) {
-        throw new Error(`${spec.cmd} is not installed; run \`deno task tools\``);
-      }
-      throw e;
-    }
-    const piped = Promise.allSettled([pump(child.stdout, out), pump(child.stderr, err)]);
+    const { child, piped } = await spawnLogged(
+      spec.cmd,
+      spec.args,
+      this.logPath(spec.name),
+      spec.env,
+    );
     const running: Running = { spec, child, piped, stopping: false };
     this.#services.set(spec.name, running);
     child.status.then((status) => {
@@ -243,6 +222,44 @@ export class Supervisor {
       } catch { /* already gone */ }
     }
   };
+}
+
+/**
+ * Spawns a program whose output is appended to `logPath`, in its own session (so a terminal's
+ * Ctrl-C reaches only us, and its process group can be signalled whole), wrapped in setpriv so the
+ * kernel kills it if Deno dies without stopping it. `piped` resolves once the log is flushed.
+ */
+export async function spawnLogged(
+  cmd: string,
+  args: readonly string[],
+  logPath: string,
+  env?: Record<string, string>,
+): Promise<{ child: Deno.ChildProcess; piped: Promise<unknown> }> {
+  const wrapped = existsSync(SETPRIV)
+    ? { cmd: SETPRIV, args: ["--pdeathsig", "KILL", "--", cmd, ...args] }
+    : { cmd, args: [...args] };
+  const out = await Deno.open(logPath, { create: true, append: true });
+  const err = await Deno.open(logPath, { create: true, append: true });
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(wrapped.cmd, {
+      args: wrapped.args,
+      ...(env ? { env } : {}),
+      // Safe only with setpriv, which still kills it if we die.
+      detached: wrapped.cmd === SETPRIV,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (e) {
+    out.close();
+    err.close();
+    if (e instanceof Deno.errors.NotFound) {
+      throw new Error(`${cmd} is not installed; run \`deno task tools\``);
+    }
+    throw e;
+  }
+  return { child, piped: Promise.allSettled([pump(child.stdout, out), pump(child.stderr, err)]) };
 }
 
 /** Copies a stream to a file as chunks arrive (pipeTo() may hold them back), then closes it. */

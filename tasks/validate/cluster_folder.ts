@@ -86,19 +86,6 @@ export function clusterFieldFindings(c: Cluster): Finding[] {
       check: CHECK,
     });
   }
-  const ini = c.grafana.config["grafana.ini"];
-  const dbType = String(ini.database?.type ?? "sqlite3");
-  if (c.grafana.deployment.replicas > 1 && dbType === "sqlite3") {
-    out.push({
-      severity: "error",
-      ...at(c, "grafana.yaml", ["spec", "deployment", "replicas"]),
-      field: "spec.deployment.replicas",
-      message: `expected 1 Grafana replica with the default sqlite3 database (each replica would ` +
-        `keep its own users and sessions), found ${c.grafana.deployment.replicas}; set ` +
-        `grafana.ini database.type to mysql or postgres to run more`,
-      check: CHECK,
-    });
-  }
   return out;
 }
 

@@ -38,18 +38,6 @@ Deno.test("unexpectedRuleTests() names files promtool would never run", () => {
   ]);
 });
 
-Deno.test("clusterFieldFindings() refuses several Grafana replicas on sqlite", () => {
-  const c = cluster("a", "  reconciler: none\n", {
-    "grafana.yaml": "apiVersion: addons.metalk8s.scality.com\nkind: GrafanaConfig\nspec:\n" +
-      "  deployment:\n    replicas: 2\n",
-  });
-  assertEquals(clusterFieldFindings(c).map((f) => [f.file, f.line, f.field]), [[
-    "clusters/a/grafana.yaml",
-    5,
-    "spec.deployment.replicas",
-  ]]);
-});
-
 Deno.test("clusterFieldFindings() warns when rules are evaluated faster than scraped", () => {
   const c = cluster("a", "  scrapeInterval: 1m\n  evaluationInterval: 30s\n");
   assertEquals(clusterFieldFindings(c).map((f) => [f.severity, f.line, f.message]), [[
@@ -63,7 +51,8 @@ Deno.test("clusterFieldFindings() warns when rules are evaluated faster than scr
 Deno.test("crossClusterFindings() refuses two Argo CD clusters on one destination or host", () => {
   const spec = (host: string) =>
     "  destination:\n    server: https://k.example.com\n  ingress:\n    className: nginx\n" +
-    `    grafanaHost: ${host}\n    thanosHost: t-${host}\n`;
+    `    grafanaHost: ${host}\n    thanosHost: t-${host}\n` +
+    "    thanosAuth:\n      basicAuthSecret: thanos-users\n";
   const found = crossClusterFindings([
     cluster("a", spec("g.example.com")),
     cluster("b", spec("g.example.com")),

@@ -3,19 +3,16 @@
  * the base or overlay file that writes each offending field.
  */
 import type { Finding } from "../model/finding.ts";
-import { THANOS_READ_PATHS } from "../model/thanos_read_paths.ts";
 import type { Versions } from "../model/versions.ts";
 import type { K8sObject } from "../render/kustomize.ts";
 import { locateObjectFindings, type ObjectFinding } from "./object_finding.ts";
 import { consistencyPolicies } from "./policies_consistency.ts";
-import { haPolicies } from "./policies_ha.ts";
+import { type HaContext, haPolicies } from "./policies_ha.ts";
 import { securityPolicies } from "./policies_security.ts";
 import type { SourceIndex } from "./source_index.ts";
 
-export interface PolicyContext {
+export interface PolicyContext extends HaContext {
   versions: Versions;
-  /** The cluster opted out of Prometheus HA in its prometheus.yaml. */
-  prometheusHaOptOut: boolean;
 }
 
 /** Every policy over the objects of one render (pure). */
@@ -24,8 +21,8 @@ export function policyObjectFindings(
   ctx: PolicyContext,
 ): ObjectFinding[] {
   return [
-    ...haPolicies(objects, { prometheusHaOptOut: ctx.prometheusHaOptOut }),
-    ...consistencyPolicies(objects, { thanosReadPaths: THANOS_READ_PATHS }),
+    ...haPolicies(objects, ctx),
+    ...consistencyPolicies(objects),
     ...securityPolicies(objects, { versions: ctx.versions }),
   ];
 }

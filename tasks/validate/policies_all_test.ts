@@ -24,7 +24,8 @@ Deno.test("policyFindings() points a rendered object's problem at the base file 
     line: 6,
     column: 3,
     field: "Alertmanager/monitoring/main spec.replicas",
-    message: "expected at least 2 replicas of Alertmanager main, found 1",
+    message: "expected at least 2 replicas of Alertmanager main (set spec.deployment.replicas in " +
+      "alertmanager.yaml, or opt out with spec.deployment.highAvailability: false), found 1",
     check: "policy/ha",
   });
 });

@@ -10,18 +10,13 @@ import { type ObjectFinding, objectFinding } from "./object_finding.ts";
 
 const CHECK = "policy/consistency";
 const DEFAULT_REPLICA_LABEL = "prometheus_replica";
-/** Services the ingress may route to: Grafana, and Thanos Query's read API. */
+/**
+ * Services the ingress may route to: Grafana, and Thanos Query (whole: it has no write or admin
+ * HTTP API, and its UI needs more than the query API).
+ */
 const INGRESS_SERVICES = ["grafana", "thanos-query"];
 
-export interface ConsistencyContext {
-  /** Read-only HTTP paths of Thanos Query that the ingress may route (`THANOS_READ_PATHS`). */
-  thanosReadPaths: ReadonlyArray<{ path: string; pathType: string }>;
-}
-
-export function consistencyPolicies(
-  objects: readonly K8sObject[],
-  ctx: ConsistencyContext,
-): ObjectFinding[] {
+export function consistencyPolicies(objects: readonly K8sObject[]): ObjectFinding[] {
   const out: ObjectFinding[] = [];
   const prometheus = objects.find((o) => o.kind === "Prometheus");
   const query = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "thanos-query");
@@ -141,7 +136,7 @@ export function consistencyPolicies(
   }
 
   out.push(...grafanaDatasource(objects, services));
-  out.push(...ingressPaths(objects, services, ctx));
+  out.push(...ingressPaths(objects, services));
   return out;
 }
 
@@ -229,12 +224,8 @@ function safeAtob(b64: string): string | null {
   }
 }
 
-/** The ingress routes only to Grafana and to read paths of Thanos Query, on existing ports. */
-function ingressPaths(
-  objects: readonly K8sObject[],
-  services: K8sObject[],
-  ctx: ConsistencyContext,
-): ObjectFinding[] {
+/** The ingress routes only to Grafana and Thanos Query, on existing ports. */
+function ingressPaths(objects: readonly K8sObject[], services: K8sObject[]): ObjectFinding[] {
   const out: ObjectFinding[] = [];
   for (const b of ingressBackends(objects)) {
     if (!INGRESS_SERVICES.includes(b.service)) {
@@ -271,33 +262,6 @@ function ingressPaths(
         }), found ${b.port}`,
         CHECK,
       ));
-    }
-    if (b.service === "thanos-query") {
-      if (b.path === undefined) {
-        out.push(objectFinding(
-          "error",
-          b.ingress,
-          b.field,
-          "expected only read paths of Thanos Query on the ingress, found it as the default backend",
-          CHECK,
-        ));
-      } else if (
-        !ctx.thanosReadPaths.some((p) => p.path === b.path && p.pathType === b.pathType)
-      ) {
-        // `/` as a Prefix would open every path, hence the type is compared too.
-        const known = ctx.thanosReadPaths.find((p) => p.path === b.path);
-        out.push(objectFinding(
-          "error",
-          b.ingress,
-          known ? `${b.field}.pathType` : `${b.field}.path`,
-          known
-            ? `expected pathType ${known.pathType} for ${b.path} (a read path of Thanos Query), ` +
-              `found ${b.pathType ?? "none"}`
-            : `expected a read path of Thanos Query (see tasks/model/thanos_read_paths.ts), ` +
-              `found ${b.path}`,
-          CHECK,
-        ));
-      }
     }
   }
   return out;

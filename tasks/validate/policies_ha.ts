@@ -2,6 +2,7 @@
  * High-availability policies over rendered manifests: replicas, PodDisruptionBudgets and
  * anti-affinity for Prometheus, Alertmanager and Thanos Query.
  */
+import { type Cluster, DEFAULT_SPREAD_TOPOLOGY_KEY } from "../model/cluster.ts";
 import type { K8sObject } from "../render/kustomize.ts";
 import { podLabelsOf, sameNamespace, selectorMatches, showLabels } from "./k8s_objects.ts";
 import { type ObjectFinding, objectFinding } from "./object_finding.ts";
@@ -11,6 +12,19 @@ const CHECK = "policy/ha";
 export interface HaContext {
   /** The cluster opted out of Prometheus HA (`spec.deployment.highAvailability: false`). */
   prometheusHaOptOut: boolean;
+  /** The cluster opted out of Alertmanager HA (the same field of alertmanager.yaml). */
+  alertmanagerHaOptOut?: boolean;
+  /** The node label the replicas are spread over (cluster.yaml `spec.spread.topologyKey`). */
+  spreadTopologyKey?: string;
+}
+
+/** What a loaded cluster says about HA; a cluster that did not load gets the strict defaults. */
+export function haContextOf(cluster: Cluster | undefined): HaContext {
+  return {
+    prometheusHaOptOut: cluster?.prometheus.deployment.highAvailability === false,
+    alertmanagerHaOptOut: cluster?.alertmanager.deployment.highAvailability === false,
+    spreadTopologyKey: cluster?.spec.spread.topologyKey ?? DEFAULT_SPREAD_TOPOLOGY_KEY,
+  };
 }
 
 interface Target {
@@ -28,7 +42,9 @@ function targets(objects: readonly K8sObject[], ctx: HaContext): Target[] {
   const out: Target[] = [];
   for (const o of objects) {
     if (o.kind === "Prometheus" || o.kind === "Alertmanager") {
-      const optOut = o.kind === "Prometheus" && ctx.prometheusHaOptOut;
+      const optOut = o.kind === "Prometheus"
+        ? ctx.prometheusHaOptOut
+        : ctx.alertmanagerHaOptOut === true;
       out.push({
         object: o,
         replicas: typeof o.spec?.replicas === "number" ? o.spec.replicas : 1,
@@ -65,8 +81,9 @@ export function haPolicies(objects: readonly K8sObject[], ctx: HaContext): Objec
     const o = t.object;
     const what = `${o.kind} ${o.metadata.name}`;
     if (t.replicas < t.minReplicas) {
-      const hint = o.kind === "Prometheus"
-        ? " (set spec.deployment.replicas in prometheus.yaml, or opt out with " +
+      const file = o.kind === "Prometheus" ? "prometheus.yaml" : "alertmanager.yaml";
+      const hint = o.kind === "Prometheus" || o.kind === "Alertmanager"
+        ? ` (set spec.deployment.replicas in ${file}, or opt out with ` +
           "spec.deployment.highAvailability: false)"
         : "";
       out.push(objectFinding(
@@ -118,14 +135,15 @@ export function haPolicies(objects: readonly K8sObject[], ctx: HaContext): Objec
         ),
         ...((get(o, t.topologyField) as K8sObject["spec"][] | undefined) ?? []),
       ].filter(Boolean);
-      const spreadsHosts = terms.filter((term) => term.topologyKey === "kubernetes.io/hostname");
+      const key = ctx.spreadTopologyKey ?? DEFAULT_SPREAD_TOPOLOGY_KEY;
+      const spreadsHosts = terms.filter((term) => term.topologyKey === key);
       if (spreadsHosts.length === 0) {
         out.push(objectFinding(
           "error",
           o,
           t.affinityField,
-          `expected pod anti-affinity (or a topology spread) on kubernetes.io/hostname so the ` +
-            `replicas of ${what} run on different nodes, found none`,
+          `expected pod anti-affinity (or a topology spread) on ${key} so the ` +
+            `replicas of ${what} run apart, found none`,
           CHECK,
         ));
       } else if (!spreadsHosts.some((term) => selectorMatches(term.labelSelector, labels))) {

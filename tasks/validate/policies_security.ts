@@ -4,6 +4,7 @@
  * repository, no admin API reachable from the ingress.
  */
 import type { Versions } from "../model/versions.ts";
+import { expandedArgs } from "../render/container_env.ts";
 import type { K8sObject } from "../render/kustomize.ts";
 import { imageProblem } from "./images.ts";
 import { exposingService } from "./ingress.ts";
@@ -169,8 +170,9 @@ function checkPod(
     }
     resourcesProblem(o, c.resources, `${path}.resources`, out);
     imageFinding(o, c.image, `${path}.image`, ctx, out);
-    // The operator runs the config reloader from the image named in its flag.
-    for (const ref of flagValues(c.args, "--prometheus-config-reloader")) {
+    // The operator runs the config reloader from the image named in its flag (which the base
+    // writes as $(CONFIG_RELOADER_IMAGE), expanded from the container's env).
+    for (const ref of flagValues(expandedArgs(c, o), "--prometheus-config-reloader")) {
       imageFinding(o, ref, `${path}.args`, ctx, out);
     }
   }

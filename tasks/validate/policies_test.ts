@@ -59,6 +59,31 @@ Deno.test("haPolicies() wants 2 replicas, a budget and hostname anti-affinity", 
   assertEquals(haPolicies(objs, { prometheusHaOptOut: true }), []);
 });
 
+Deno.test("haPolicies() accepts one Alertmanager only when the cluster opts out of its HA", () => {
+  const am: K8sObject = {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "Alertmanager",
+    metadata: meta("main"),
+    spec: { replicas: 1 },
+  };
+  // The first finding is the replica count, with the way out (the second, the missing budget).
+  assertEquals(
+    haPolicies([am], { prometheusHaOptOut: false })[0]?.message,
+    "expected at least 2 replicas of Alertmanager main (set spec.deployment.replicas in " +
+      "alertmanager.yaml, or opt out with spec.deployment.highAvailability: false), found 1",
+  );
+  assertEquals(haPolicies([am], { prometheusHaOptOut: false, alertmanagerHaOptOut: true }), []);
+});
+
+Deno.test("haPolicies() wants the anti-affinity on the cluster's topology key", () => {
+  const objs = [prometheus(), pdb("p", { "app.kubernetes.io/name": "prometheus" })];
+  const ctx = { prometheusHaOptOut: false, spreadTopologyKey: "topology.kubernetes.io/zone" };
+  assertEquals(haPolicies(objs, ctx).map((f) => f.message), [
+    "expected pod anti-affinity (or a topology spread) on topology.kubernetes.io/zone so the " +
+    "replicas of Prometheus k8s run apart, found none",
+  ]);
+});
+
 Deno.test("haPolicies() refuses a budget that blocks every drain", () => {
   const budget = pdb("p", { prometheus: "k8s" });
   budget.spec = { minAvailable: 2, selector: budget.spec.selector };
@@ -91,13 +116,6 @@ const sidecar = service("thanos-sidecar", { "operator.prometheus.io/name": "k8s"
   { name: "grpc", port: 10901, targetPort: "grpc" },
 ]);
 const querySvc = service("thanos-query", { app: "q" }, [{ name: "http", port: 10902 }]);
-const ctx = {
-  thanosReadPaths: [
-    { path: "/api/v1/query", pathType: "Prefix" },
-    { path: "/graph", pathType: "Prefix" },
-    { path: "/", pathType: "Exact" },
-  ],
-};
 
 Deno.test("consistencyPolicies() accepts matching replica label, sidecar Service and endpoint", () => {
   const objs = [
@@ -109,12 +127,12 @@ Deno.test("consistencyPolicies() accepts matching replica label, sidecar Service
     sidecar,
     querySvc,
   ];
-  assertEquals(consistencyPolicies(objs, ctx), []);
+  assertEquals(consistencyPolicies(objs), []);
 });
 
 Deno.test("consistencyPolicies() names a replica label that differs from Prometheus's", () => {
   const objs = [prometheus(), query(["--query.replica-label=replica"]), sidecar, querySvc];
-  assertEquals(consistencyPolicies(objs, ctx).map((f) => f.message), [
+  assertEquals(consistencyPolicies(objs).map((f) => f.message), [
     "expected --query.replica-label=prometheus_replica (the replica label of Prometheus k8s), " +
     "found --query.replica-label=replica",
   ]);
@@ -125,13 +143,13 @@ Deno.test("consistencyPolicies() checks the sidecar Service selector and gRPC po
     { name: "grpc", port: 10901, targetPort: 9090 },
   ]);
   const objs = [prometheus(), query(["--query.replica-label=prometheus_replica"]), bad, querySvc];
-  assertEquals(consistencyPolicies(objs, ctx).map((f) => f.field), [
+  assertEquals(consistencyPolicies(objs).map((f) => f.field), [
     "spec.selector",
     "spec.ports[grpc].targetPort",
   ]);
 });
 
-Deno.test("consistencyPolicies() checks Grafana's datasource URL and the ingress paths", () => {
+Deno.test("consistencyPolicies() checks Grafana's datasource URL and the ingress backends", () => {
   const thanos = { service: { name: "thanos-query", port: { name: "http" } } };
   const ds: K8sObject = {
     apiVersion: "v1",
@@ -151,32 +169,28 @@ Deno.test("consistencyPolicies() checks Grafana's datasource URL and the ingress
         host: "t",
         http: {
           paths: [
-            { path: "/graph", pathType: "Prefix", backend: thanos },
-            { path: "/-/reload", pathType: "Prefix", backend: thanos },
+            // Thanos Query whole: its UI needs more than the query API, and it has no admin API.
             { path: "/", pathType: "Prefix", backend: thanos },
             { path: "/", backend: { service: { name: "prometheus-k8s", port: { name: "web" } } } },
+            { path: "/x", backend: { service: { name: "thanos-query", port: { name: "grpc" } } } },
           ],
         },
       }],
     },
   };
-  assertEquals(consistencyPolicies([querySvc, ds, ingress], ctx).map((f) => [f.field, f.message]), [
+  assertEquals(consistencyPolicies([querySvc, ds, ingress]).map((f) => [f.field, f.message]), [
     [
       'data["datasources.yaml"]',
       "expected the datasource port to be one of Service thanos-query's (http 10902), found 9090 " +
       "in http://thanos-query.monitoring.svc:9090",
     ],
     [
-      "spec.rules[0].http.paths[1].path",
-      "expected a read path of Thanos Query (see tasks/model/thanos_read_paths.ts), found /-/reload",
-    ],
-    [
-      "spec.rules[0].http.paths[2].pathType",
-      "expected pathType Exact for / (a read path of Thanos Query), found Prefix",
-    ],
-    [
-      "spec.rules[0].http.paths[3].backend.service.name",
+      "spec.rules[0].http.paths[1].backend.service.name",
       "expected the ingress to route only to grafana and thanos-query, found Service prometheus-k8s",
+    ],
+    [
+      "spec.rules[0].http.paths[2].backend.service.port",
+      "expected a port of Service thanos-query (http 10902), found grpc",
     ],
   ]);
 });
@@ -320,4 +334,27 @@ Deno.test("securityPolicies() refuses the admin API on a Prometheus behind the i
     "expected the admin API off on a Prometheus reachable from the ingress, found it on, " +
     "exposed through Service prometheus-k8s",
   ]);
+});
+
+Deno.test("securityPolicies() reads the config reloader's image through $(VAR) of the env", () => {
+  const v = parseVersions(JSON.stringify({
+    deno: "2.9.6",
+    images: {
+      grafana: { image: "docker.io/grafana/grafana", tag: "12.3.0" },
+      "prometheus-config-reloader": {
+        image: "quay.io/prometheus-operator/prometheus-config-reloader",
+        tag: "v0.89.0",
+      },
+    },
+    tools: {},
+  }));
+  const operator = (value: string) =>
+    grafana({
+      args: ["--prometheus-config-reloader=$(CONFIG_RELOADER_IMAGE)"],
+      env: [{ name: "CONFIG_RELOADER_IMAGE", value }],
+    });
+  const pinned = "quay.io/prometheus-operator/prometheus-config-reloader:v0.89.0";
+  assertEquals(securityPolicies([operator(pinned)], { versions: v }), []);
+  const found = securityPolicies([operator("quay.io/other/reloader:latest")], { versions: v });
+  assertEquals(found.map((f) => f.field), ["spec.template.spec.containers[grafana].args"]);
 });

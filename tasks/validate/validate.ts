@@ -26,7 +26,7 @@ import {
   unexpectedEntries,
   unexpectedRuleTests,
 } from "./cluster_folder.ts";
-import { iniCredentialFindings, yamlCredentialFindings } from "./credentials.ts";
+import { iniCredentialFindings, yamlCredentialFindings } from "../model/credentials.ts";
 import { lintDashboards } from "./dashboards.ts";
 import { docsFreshness } from "../docs/generate.ts";
 import { orphanOverlays, overlayFreshness } from "./freshness.ts";
@@ -35,6 +35,7 @@ import { locateObjectFindings, type ObjectFinding, objectFinding } from "./objec
 import { openCheckServer } from "../controlplane/check_server.ts";
 import { dryRun, type Rejection } from "./dry_run.ts";
 import { policyFindings } from "./policies.ts";
+import { haContextOf } from "./policies_ha.ts";
 import { Pool } from "./pool.ts";
 import { hashFiles, renderOverlayDir, toolIdentity } from "./render.ts";
 import { entriesOf, readRepoFiles, type RepoFiles, under } from "./repo.ts";
@@ -331,10 +332,7 @@ export async function validateRepo(
       const fallback = `${overlayDir}/kustomization.yaml`;
 
       if (versions) {
-        const ctx = {
-          versions,
-          prometheusHaOptOut: loaded.cluster?.prometheus.deployment.highAvailability === false,
-        };
+        const ctx = { versions, ...haContextOf(loaded.cluster) };
         const found = await timed("policies", () => policyFindings(objects, ctx, index, fallback));
         w.findings.push(...tag("policies", found));
       }
@@ -497,7 +495,7 @@ export async function validateRepo(
     for (const w of works) for (const f of w.findings) push(f, [w.name]);
     for (const t of tagged) push({ ...t.f, family: t.family }, t.name ? [t.name] : []);
 
-    // Shared: orphan overlays, rules across clusters, credentials anywhere in the configuration.
+    // Shared: orphan overlays, rules across clusters, credentials in the base.
     const overlayNames = entriesOf(files, "overlays").filter((e) => e.endsWith("/")).map((e) =>
       e.slice(0, -1)
     );
@@ -506,20 +504,18 @@ export async function validateRepo(
     for (const f of crossClusterFindings(loadedClusters)) {
       push({ ...f, family: "cluster folder" }, clusterOf(f.file, works));
     }
+    // A cluster's own files are checked by the loader (family "cluster folder").
     for (const [path, text] of files) {
-      const cluster = /^clusters\/([^/]+)\/(alertmanager|grafana)\.yaml$/.exec(path);
-      const base = /^base\/(alertmanager|grafana)\/[^/]+$/.test(path);
-      if (cluster && !names.includes(cluster[1] as string)) continue;
-      if (!cluster && !base) continue;
-      const grafana = path.includes("grafana");
+      if (!/^base\/(alertmanager|grafana)\/[^/]+$/.test(path)) continue;
       const found = /\.ini$/.test(path)
         ? iniCredentialFindings({ path, text })
         : /\.ya?ml$/.test(path)
-        ? yamlCredentialFindings({ path, text }, grafana)
+        ? yamlCredentialFindings(
+          { path, text },
+          path.includes("grafana") ? "grafana" : "alertmanager",
+        )
         : [];
-      for (const f of found) {
-        push({ ...f, family: "routing" }, cluster ? [cluster[1] as string] : []);
-      }
+      for (const f of found) push({ ...f, family: "routing" }, []);
     }
 
     timings["phase 2 (wall)"] = (performance.now() - phase2) / 1000;

@@ -24,7 +24,10 @@ const am = `spec:
 `;
 
 Deno.test("yamlCredentialFindings() finds inline secrets and leaves *_file forms alone", () => {
-  const found = yamlCredentialFindings({ path: "clusters/x/alertmanager.yaml", text: am }, false);
+  const found = yamlCredentialFindings(
+    { path: "clusters/x/alertmanager.yaml", text: am },
+    "alertmanager",
+  );
   assertEquals(found.map((f) => [f.line, f.column, f.field]), [
     [7, 15, "spec.notification.config.receivers[0].slack_configs[0].api_url"],
     [10, 15, "spec.notification.config.receivers[1].pagerduty_configs[0].routing_key"],
@@ -58,7 +61,7 @@ Deno.test("yamlCredentialFindings() accepts Grafana's $__file and $__env referen
         password: hunter2
 `;
   assertEquals(
-    yamlCredentialFindings({ path: "g.yaml", text }, true).map((f) => [f.line, f.message]),
+    yamlCredentialFindings({ path: "g.yaml", text }, "grafana").map((f) => [f.line, f.message]),
     [[
       7,
       "expected no inline credential (use $__file{/path/to/mounted/secret} or $__env{VAR} " +

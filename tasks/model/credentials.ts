@@ -1,14 +1,18 @@
 /**
- * No inline credential in the repository's Alertmanager or Grafana configuration: receivers read
- * secrets through `*_file` fields from a mounted Secret created outside the repository, Grafana
- * through `$__file{…}` / `$__env{…}`. Findings never repeat the secret's value.
+ * No inline credential in a cluster's files nor in the base's Alertmanager or Grafana
+ * configuration: receivers read secrets through `*_file` fields from a mounted Secret created
+ * outside the repository, Grafana through `$__file{…}` / `$__env{…}` or an environment variable
+ * filled from a Secret. The loader refuses them in `clusters/<name>/` (so `generate` never writes
+ * one into `overlays/`), and validate runs the same functions over `base/`. Findings never repeat
+ * the secret's value.
  */
-import { isMap, isScalar, isSeq, type Node, type Pair } from "yaml";
-import type { Finding } from "../model/finding.ts";
-import type { SourceFile } from "./source_index.ts";
-import { parseYamlFile, positionOf } from "./yaml_locate.ts";
+import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseAllDocuments } from "yaml";
+import type { Finding } from "./finding.ts";
 
-const CHECK = "routing/credentials";
+const CHECK = "credentials";
+
+/** Where the operator mounts the Secret the receivers read their credentials from. */
+export const RECEIVER_SECRETS_DIR = "/etc/alertmanager/secrets/alertmanager-receivers/";
 
 /** Keys whose inline value is a secret, in Alertmanager or Grafana configuration. */
 export const SECRET_KEYS: readonly string[] = [
@@ -38,6 +42,18 @@ const URL_KEYS = ["api_url", "url", "wechat_api_url", "opsgenie_api_url", "victo
 /** Receivers whose `api_url` is the webhook itself (its path is the token). */
 const WEBHOOK_API_URL_PARENTS = ["slack_configs", "mattermost_configs", "rocketchat_configs"];
 
+/** A file of configuration, by path from the repository root. */
+export interface ConfigText {
+  path: string;
+  text: string;
+}
+
+/**
+ * Whose configuration a file holds, which decides the advice: Alertmanager reads `*_file`
+ * fields, Grafana `$__file{…}`/`$__env{…}`; anything else keeps secrets out of the repository.
+ */
+export type CredentialReader = "alertmanager" | "grafana" | "other";
+
 /** A value that names a secret instead of containing it. */
 function isReference(v: string): boolean {
   return v === "" || /^\$__(file|env|vault)\{/.test(v) ||
@@ -66,29 +82,34 @@ export function urlCarriesSecret(raw: string): string | null {
   return null;
 }
 
-function hintFor(key: string, grafana: boolean): string {
-  if (grafana) return "use $__file{/path/to/mounted/secret} or $__env{VAR} instead";
-  return `use ${key}_file pointing at a file under /etc/alertmanager/secrets/alertmanager-receivers/`;
+function hintFor(key: string, reader: CredentialReader): string {
+  if (reader === "grafana") return "use $__file{/path/to/mounted/secret} or $__env{VAR} instead";
+  if (reader === "alertmanager") {
+    return `use ${key}_file pointing at a file under ${RECEIVER_SECRETS_DIR}`;
+  }
+  return "keep it in a Secret created outside the repository";
 }
 
-/** Inline credentials in a YAML file of Alertmanager or Grafana configuration. */
-export function yamlCredentialFindings(file: SourceFile, grafana: boolean): Finding[] {
+/** Inline credentials in a YAML file of configuration (a CSC file, a provisioning file). */
+export function yamlCredentialFindings(file: ConfigText, reader: CredentialReader): Finding[] {
   const out: Finding[] = [];
-  let parsed;
+  const lc = new LineCounter();
+  let docs;
   try {
-    parsed = parseYamlFile(file.text);
+    docs = parseAllDocuments(file.text, { lineCounter: lc });
   } catch {
     return out;
   }
+  if (!Array.isArray(docs)) return out;
   const report = (pair: Pair, path: string, why: string, key: string) => {
-    const at = positionOf(pair.key as Node, parsed.lc);
+    const at = lc.linePos((pair.key as Node).range?.[0] ?? 0);
     out.push({
       severity: "error",
       file: file.path,
       line: at.line,
-      column: at.column,
+      column: at.col,
       field: path,
-      message: `expected no inline credential (${hintFor(key, grafana)}), found ${why}`,
+      message: `expected no inline credential (${hintFor(key, reader)}), found ${why}`,
       check: CHECK,
     });
   };
@@ -122,12 +143,12 @@ export function yamlCredentialFindings(file: SourceFile, grafana: boolean): Find
       }
     }
   };
-  for (const doc of parsed.docs) visit(doc.contents, "", []);
+  for (const doc of docs) visit(doc.contents, "", []);
   return out;
 }
 
 /** Inline credentials in a grafana.ini file. */
-export function iniCredentialFindings(file: SourceFile): Finding[] {
+export function iniCredentialFindings(file: ConfigText): Finding[] {
   const out: Finding[] = [];
   let section = "";
   file.text.split("\n").forEach((line, i) => {
@@ -148,7 +169,8 @@ export function iniCredentialFindings(file: SourceFile): Finding[] {
         line: i + 1,
         column: line.indexOf(key) + 1,
         field: `${section}.${key}`,
-        message: `expected no inline credential (${hintFor(key, true)}), found ${key} with an ` +
+        message:
+          `expected no inline credential (${hintFor(key, "grafana")}), found ${key} with an ` +
           "inline value",
         check: CHECK,
       });

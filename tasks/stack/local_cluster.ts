@@ -1,0 +1,347 @@
+/**
+ * `startLocalCluster()`: the local cluster, whole: the real control plane on 127.0.0.1, the pod
+ * network, the node agent running every pod as processes, kube-proxy (the real one) giving
+ * Services their addresses, CoreDNS serving the cluster domain; then the cluster's render
+ * applied as Argo CD syncs it (the operator's CRDs first, waves in order, health between them),
+ * the real prometheus-operator reconciling it, and a forward on 127.0.0.1 per UI and API.
+ * Everything stops with it (Ctrl-C, `--for`, crashes), and a run cleans what a killed run left.
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { localNetwork, startControlPlane } from "../controlplane/controlplane.ts";
+import { operatorCrds } from "../controlplane/crds.ts";
+import { localJudge } from "../controlplane/judge.ts";
+import { type ClusterState, removeState, writeState } from "../controlplane/state.ts";
+import { applyInWaves, type WaveReport } from "../kube/apply.ts";
+import { SYNC_WAVE_ANNOTATION } from "../render/sync_waves.ts";
+import { KubeClient } from "../kube/client.ts";
+import { CACHE_DIR, OVERLAYS_DIR, toolPath } from "../model/paths.ts";
+import { loadVersions } from "../model/versions.ts";
+import { NodeAgent } from "../node/agent.ts";
+import { linuxRuntime } from "../node/linux_runtime.ts";
+import {
+  cleanupStale,
+  DEFAULT_POD_NETWORK,
+  ensurePodNetwork,
+  exposeHostPort,
+  type PodNetworkConfig,
+  teardownPodNetwork,
+} from "../node/pod_network.ts";
+import { type K8sObject, kustomizeBuild } from "../render/kustomize.ts";
+import { addons } from "./addons.ts";
+import { type Forward, forward } from "./forward.ts";
+import { freePorts } from "./ports.ts";
+import { Supervisor } from "./process.ts";
+import { type Sink, startSink } from "./sink.ts";
+
+export const NODE_NAME = "local-node";
+/** The node's own address (hostNetwork pods); the gateway .1 is the host's. */
+export const NODE_IP = "198.18.0.2";
+
+export interface LocalClusterOptions {
+  cluster?: string;
+  /** A render to apply instead of `overlays/<cluster>` (tests). */
+  objects?: K8sObject[];
+  lifetimeMs?: number;
+  onLifetimeEnd?: () => void;
+  handleSignals?: boolean;
+  onProgress?: (line: string) => void;
+  /** How long every pod has to become ready (default 5 minutes). */
+  readyTimeoutMs?: number;
+}
+
+export interface LocalUrls {
+  thanosQuery: string;
+  prometheus: string[];
+  alertmanagers: string[];
+  sink: string;
+}
+
+export interface LocalCluster {
+  cluster: string;
+  dir: string;
+  server: string;
+  kubeconfig: string;
+  admin: KubeClient;
+  agent: NodeAgent;
+  supervisor: Supervisor;
+  sink: Sink;
+  urls: LocalUrls;
+  waves: WaveReport[];
+  /** Milliseconds: control plane ready, render applied, every pod ready. */
+  timings: { controlPlaneMs: number; applyMs: number; readyMs: number };
+  /** Forwards a loopback port to a pod's port (its IP read now). */
+  forwardTo(namespace: string, pod: string, port: number): Promise<Forward>;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The local cluster's Secrets that a platform creates outside the repository. */
+function platformSecrets(ns: string, sinkUrl: string): K8sObject[] {
+  const secret = (name: string, data: Record<string, string>): K8sObject => ({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace: ns, annotations: { [SYNC_WAVE_ANNOTATION]: "-1" } },
+    type: "Opaque",
+    stringData: data,
+  });
+  const password = crypto.getRandomValues(new Uint8Array(18));
+  return [
+    // The webhook every receiver of the local cluster posts to (clusters/local/alertmanager.yaml).
+    secret("alertmanager-receivers", { "sink-url": `${sinkUrl}/notify/local-sink` }),
+    secret("grafana-admin", {
+      "admin-user": "admin",
+      "admin-password": btoa(String.fromCharCode(...password)),
+    }),
+  ];
+}
+
+/** Whether every pod is Ready, or waits for a reason that will not pass; and what is not. */
+async function podsSettled(admin: KubeClient): Promise<{ done: boolean; waiting: string[] }> {
+  const pods = await admin.list("v1", "Pod");
+  const waiting: string[] = [];
+  for (const p of pods.items) {
+    const ready = (p.status?.conditions ?? []).some((c: { type: string; status: string }) =>
+      c.type === "Ready" && c.status === "True"
+    );
+    const notRunnable = (p.status?.containerStatuses ?? []).some((c: {
+      state?: { waiting?: { reason?: string } };
+    }) => c.state?.waiting?.reason === "ImageNotRunnable");
+    if (!ready && !notRunnable) waiting.push(`${p.metadata.namespace}/${p.metadata.name}`);
+  }
+  return { done: pods.items.length > 0 && waiting.length === 0, waiting };
+}
+
+export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
+  const t0 = performance.now();
+  const cluster = opts.cluster ?? "local";
+  const progress = opts.onProgress ?? (() => {});
+  const versions = loadVersions();
+  const net = localNetwork();
+  const podNet: PodNetworkConfig = { ...DEFAULT_POD_NETWORK };
+  const dir = join(CACHE_DIR, "cluster", cluster);
+
+  // A previous run killed with SIGKILL: its namespaces, bridge, table, mounts and data go first.
+  await cleanupStale(podNet);
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "logs"), { recursive: true });
+
+  const objects = opts.objects ?? (await kustomizeBuild(join(OVERLAYS_DIR, cluster))).objects;
+  const namespace = objects.find((o) => o.kind === "Prometheus")?.metadata.namespace ??
+    "monitoring";
+
+  let agent: NodeAgent | undefined;
+  const forwards: Forward[] = [];
+  const supervisor = new Supervisor({
+    logDir: join(dir, "logs"),
+    ...(opts.lifetimeMs !== undefined ? { lifetimeMs: opts.lifetimeMs } : {}),
+    ...(opts.onLifetimeEnd ? { onLifetimeEnd: opts.onLifetimeEnd } : {}),
+    ...(opts.handleSignals ? { handleSignals: true } : {}),
+  });
+  // Cleanups run last added first: forwards, the agent's pods, then the network and the data.
+  supervisor.addCleanup(async () => {
+    removeState();
+    await teardownPodNetwork(podNet);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  supervisor.addCleanup(async () => {
+    await agent?.stop();
+  });
+  supervisor.addCleanup(() => {
+    for (const f of forwards) f.close();
+  });
+  const sink = startSink();
+  supervisor.addCleanup(() => sink.close());
+
+  try {
+    progress("pod network …");
+    await ensurePodNetwork(podNet);
+    const cp = await startControlPlane({
+      dir,
+      supervisor,
+      network: net,
+      nodeName: NODE_NAME,
+      components: ["controller-manager", "scheduler"],
+      onProgress: progress,
+    });
+    const controlPlaneMs = performance.now() - t0;
+    // Pods reach the API server and the sink at the gateway address (DNAT to 127.0.0.1).
+    await exposeHostPort(podNet, cp.ports.apiserver);
+    await exposeHostPort(podNet, Number(new URL(sink.url).port));
+    const admin = cp.admin;
+
+    progress("kube-proxy …");
+    const [proxyHealth, proxyMetrics] = freePorts(2) as [number, number];
+    await supervisor.start({
+      name: "kube-proxy",
+      cmd: toolPath("kube-proxy"),
+      args: [
+        `--kubeconfig=${cp.kubeconfig("kube-proxy")}`,
+        "--proxy-mode=nftables",
+        `--hostname-override=${NODE_NAME}`,
+        `--cluster-cidr=${net.podCIDR}`,
+        "--bind-address=127.0.0.1",
+        `--healthz-bind-address=127.0.0.1:${proxyHealth}`,
+        `--metrics-bind-address=127.0.0.1:${proxyMetrics}`,
+        `--nodeport-addresses=${net.advertiseAddress}/32`,
+        // Leave the host's conntrack sysctls alone.
+        "--conntrack-max-per-core=0",
+        "--v=1",
+      ],
+      ready: async () => {
+        try {
+          const res = await fetch(`http://127.0.0.1:${proxyHealth}/healthz`);
+          await res.body?.cancel();
+          return res.status === 200;
+        } catch {
+          return false;
+        }
+      },
+    });
+
+    progress("node agent …");
+    const nodeClient = KubeClient.fromFiles(
+      cp.server,
+      cp.pki.ca,
+      cp.pki.cert("node").cert,
+      cp.pki.cert("node").key,
+    );
+    supervisor.addCleanup(() => nodeClient.close());
+    agent = new NodeAgent({
+      client: nodeClient,
+      admin,
+      runtime: linuxRuntime(podNet, NODE_IP),
+      versions,
+      nodeName: NODE_NAME,
+      nodeIP: NODE_IP,
+      kubernetesVersion: `v${
+        Object.values(versions.tools).find((t) => t.module === "k8s.io/kubernetes")?.appVersion
+      }`,
+      dnsServiceIP: net.dnsServiceIP,
+      dnsDomain: net.dnsDomain,
+      apiServer: { host: net.advertiseAddress, port: cp.ports.apiserver },
+      stateDir: join(dir, "node"),
+      log: (line) => appendLog(join(dir, "logs", "node-agent.log"), line),
+    });
+    await agent.start();
+    await supervisor.waitReady(60_000, ["kube-proxy"]);
+
+    progress("applying the add-ons, the operator's CRDs and the render in sync waves …");
+    const t1 = performance.now();
+    const crds = (await operatorCrds(versions)).map((c) => ({
+      ...c,
+      metadata: {
+        ...c.metadata,
+        annotations: { ...c.metadata.annotations, [SYNC_WAVE_ANNOTATION]: "-2" },
+      },
+    }));
+    const extra = [
+      ...addons(versions, net).map((o) => ({
+        ...o,
+        metadata: {
+          ...o.metadata,
+          annotations: { ...o.metadata.annotations, [SYNC_WAVE_ANNOTATION]: "-3" },
+        },
+      })),
+      {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: namespace, annotations: { [SYNC_WAVE_ANNOTATION]: "-1" } },
+      },
+      ...platformSecrets(namespace, `http://${net.advertiseAddress}:${new URL(sink.url).port}`),
+    ];
+    const waves = await applyInWaves(admin, [...crds, ...extra, ...objects], {
+      fieldManager: "argocd-controller",
+      judge: localJudge(admin),
+      onProgress: progress,
+      waveTimeoutMs: opts.readyTimeoutMs ?? 300_000,
+    });
+    const applyMs = performance.now() - t1;
+
+    progress("waiting for every pod to be ready …");
+    const deadline = Date.now() + (opts.readyTimeoutMs ?? 300_000);
+    while (true) {
+      const s = await podsSettled(admin);
+      if (s.done) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `pods not ready after ${opts.readyTimeoutMs ?? 300_000} ms: ${s.waiting.join(", ")}`,
+        );
+      }
+      await sleep(500);
+    }
+    const readyMs = performance.now() - t0;
+
+    const podIP = async (ns: string, name: string) => {
+      const pod = await admin.get("v1", "Pod", ns, name);
+      const ip = pod?.status?.podIP;
+      if (!ip) throw new Error(`pod ${ns}/${name} has no IP`);
+      return ip as string;
+    };
+    const forwardTo = async (ns: string, pod: string, port: number) => {
+      const f = forward(await podIP(ns, pod), port);
+      forwards.push(f);
+      return f;
+    };
+    const thanosQuery = await admin.get("v1", "Service", namespace, "thanos-query");
+    const queryPort = (thanosQuery?.spec?.ports ?? []).find((p: { name: string }) =>
+      p.name === "http"
+    )?.port ?? 10902;
+    const queryForward = forward(thanosQuery?.spec?.clusterIP, queryPort);
+    forwards.push(queryForward);
+    const podsOf = async (selector: string) =>
+      (await admin.list("v1", "Pod", { namespace, labelSelector: selector })).items
+        .map((p) => p.metadata.name).sort();
+    const prometheus = await Promise.all(
+      (await podsOf("app.kubernetes.io/name=prometheus")).map((p) => forwardTo(namespace, p, 9090)),
+    );
+    const alertmanagers = await Promise.all(
+      (await podsOf("app.kubernetes.io/name=alertmanager")).map((p) =>
+        forwardTo(namespace, p, 9093)
+      ),
+    );
+    const urls: LocalUrls = {
+      thanosQuery: queryForward.url,
+      prometheus: prometheus.map((f) => f.url),
+      alertmanagers: alertmanagers.map((f) => f.url),
+      sink: sink.url,
+    };
+    const state: ClusterState = {
+      cluster,
+      pid: Deno.pid,
+      server: cp.server,
+      kubeconfig: cp.adminKubeconfig,
+      ca: cp.pki.ca,
+      cert: cp.pki.cert("admin").cert,
+      key: cp.pki.cert("admin").key,
+      dir,
+      urls,
+    };
+    writeState(state);
+    return {
+      cluster,
+      dir,
+      server: cp.server,
+      kubeconfig: cp.adminKubeconfig,
+      admin,
+      agent,
+      supervisor,
+      sink,
+      urls,
+      waves,
+      timings: { controlPlaneMs, applyMs, readyMs },
+      forwardTo,
+      close: () => supervisor.stopAll(),
+    };
+  } catch (e) {
+    await supervisor.stopAll();
+    throw e;
+  }
+}
+
+function appendLog(path: string, line: string): void {
+  try {
+    writeFileSync(path, `${new Date().toISOString()} ${line}\n`, { flag: "a" });
+  } catch { /* the run's folder is gone */ }
+}
