@@ -1,9 +1,12 @@
 /**
- * `deno task up [cluster] [--for DURATION] [--json]`: the local HA stack of a cluster (default
- * `local`) until Ctrl-C or for DURATION; prints one table of URLs once every process is ready.
+ * `deno task up [cluster] [--for DURATION] [--json]`: the local cluster of a cluster folder
+ * (default `local`): the real control plane, the node agent running the stack's pods, the render
+ * applied as Argo CD does; until Ctrl-C or for DURATION. Prints one table of URLs (loopback
+ * forwards) and the kubeconfig once every pod is ready.
  */
+import { parseArgs } from "node:util";
 import { parseDuration } from "../model/cluster.ts";
-import { defaultStateFile, seconds, type Stack, startStack } from "./up.ts";
+import { type LocalCluster, startLocalCluster } from "./local_cluster.ts";
 
 export interface UpArgs {
   cluster: string;
@@ -15,40 +18,44 @@ export const USAGE = "usage: deno task up [cluster] [--for DURATION] [--json]";
 
 /** Parses the command line; throws a one-line message on a mistake. */
 export function parseUpArgs(args: readonly string[]): UpArgs {
-  const out: UpArgs = { cluster: "local", forMs: undefined, json: false };
-  let cluster: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === "--json") out.json = true;
-    else if (a === "--for" || a.startsWith("--for=")) {
-      const value = a === "--for" ? args[++i] : a.slice("--for=".length);
-      const ms = value === undefined ? NaN : parseDuration(value);
-      if (!(ms > 0)) {
-        throw new Error(`--for needs a duration such as 90s or 10m, got ${value ?? "nothing"}`);
-      }
-      out.forMs = ms;
-    } else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
-    else if (cluster !== undefined) throw new Error(`one cluster only, got ${cluster} and ${a}`);
-    else cluster = a;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: { for: { type: "string" }, json: { type: "boolean", default: false } },
+    });
+  } catch (e) {
+    const option = /'(--?[^']+)'/.exec((e as Error).message)?.[1];
+    throw new Error(
+      option && /Unknown option/.test((e as Error).message)
+        ? `unknown option ${option}`
+        : `--for needs a duration such as 90s or 10m, got nothing`,
+    );
   }
-  if (cluster !== undefined) out.cluster = cluster;
-  return out;
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) {
+    throw new Error(`one cluster only, got ${positionals[0]} and ${positionals[1]}`);
+  }
+  let forMs: number | undefined;
+  if (values.for !== undefined) {
+    forMs = parseDuration(values.for);
+    if (!(forMs > 0)) {
+      throw new Error(`--for needs a duration such as 90s or 10m, got ${values.for || "nothing"}`);
+    }
+  }
+  return { cluster: positionals[0] ?? "local", forMs, json: values.json };
 }
 
-/** The URL table, Thanos Query's UI first. */
-export function urlRows(stack: Pick<Stack, "plan" | "rendered">): [string, string][] {
-  const { urls, replicas } = stack.plan;
+/** The URL table: the UIs and APIs through their loopback forwards, and the kubeconfig. */
+export function urlRows(c: Pick<LocalCluster, "urls" | "kubeconfig" | "dir">): [string, string][] {
   return [
-    ["Thanos Query UI", `${urls.thanosQuery}/graph`],
-    ...urls.prometheus.map((u, i): [string, string] => [
-      `Prometheus ${replicas[i]} (API only)`,
-      `${u}/api/v1/targets`,
-    ]),
-    ...urls.sidecars.map((u, i): [string, string] => [`Thanos sidecar ${i}`, `${u}/metrics`]),
-    ...urls.alertmanagers.map((u, i): [string, string] => [`Alertmanager ${i}`, u]),
-    ["node-exporter", `${urls.nodeExporter}/metrics`],
-    ["Notifications received", `${urls.sink}/notifications`],
-    ["Logs and data", stack.plan.dir],
+    ["Thanos Query UI", `${c.urls.thanosQuery}/graph`],
+    ...c.urls.prometheus.map((u, i): [string, string] => [`Prometheus ${i}`, `${u}/targets`]),
+    ...c.urls.alertmanagers.map((u, i): [string, string] => [`Alertmanager ${i}`, u]),
+    ["Notifications received", `${c.urls.sink}/notifications`],
+    ["Cluster", `KUBECONFIG=${c.kubeconfig}`],
+    ["Logs and data", c.dir],
   ];
 }
 
@@ -56,6 +63,8 @@ export function formatTable(rows: readonly [string, string][]): string {
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join("\n");
 }
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function main(): Promise<number> {
   let args: UpArgs;
@@ -65,40 +74,38 @@ async function main(): Promise<number> {
     console.error(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
-  const log = (line: string) => console.error(`  … ${line}`);
-  let stack: Stack;
   const done = Promise.withResolvers<number>();
+  let cluster: LocalCluster;
   try {
-    stack = await startStack({
+    cluster = await startLocalCluster({
       cluster: args.cluster,
       handleSignals: true,
-      onProgress: log,
-      stateFile: defaultStateFile(args.cluster),
+      onProgress: (line) => console.error(`  … ${line}`),
       ...(args.forMs !== undefined
         ? { lifetimeMs: args.forMs, onLifetimeEnd: () => done.resolve(0) }
         : {}),
-      onUnexpectedExit: (name, code) =>
-        console.error(`warning: ${name} exited with code ${code}; see its log in the logs folder`),
     });
   } catch (e) {
     console.error(`error: ${(e as Error).message}`);
     return 1;
   }
-  const rows = urlRows(stack);
+  const rows = urlRows(cluster);
+  const t = cluster.timings;
   if (args.json) {
-    console.log(
-      JSON.stringify({
-        cluster: stack.cluster,
-        readyMs: Math.round(stack.readyMs),
-        urls: Object.fromEntries(rows),
-      }),
-    );
+    console.log(JSON.stringify({
+      cluster: cluster.cluster,
+      readyMs: Math.round(t.readyMs),
+      kubeconfig: cluster.kubeconfig,
+      urls: Object.fromEntries(rows),
+    }));
   } else {
     const until = args.forMs !== undefined ? `for ${seconds(args.forMs)}` : "until Ctrl-C";
     console.log(
-      `Local HA stack of cluster "${stack.cluster}" ready in ${
-        seconds(stack.readyMs)
-      }; running ${until}.\n${formatTable(rows)}\nTry: deno task test-queries --local`,
+      `Local cluster "${cluster.cluster}" ready in ${seconds(t.readyMs)} (control plane ${
+        seconds(t.controlPlaneMs)
+      }, sync ${seconds(t.applyMs)}); running ${until}.\n${formatTable(rows)}\n` +
+        `Try: KUBECONFIG=${cluster.kubeconfig} kubectl get pods -A\n` +
+        "     deno task test-queries --local",
     );
   }
   return await done.promise;

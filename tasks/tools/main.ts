@@ -1,14 +1,14 @@
 /**
  * `deno task tools [--quiet] [--test]`: every pinned tool of versions.json, built once per machine
- * into the per-user cache and linked into .tools/bin; with --test, also the Debian packages the
- * end-to-end tests need.
+ * into the per-user cache and linked into .tools/bin, and the Debian packages the local cluster
+ * needs; with --test, also those the end-to-end tests need.
  */
 import { parseArgs } from "node:util";
 import { BIN_DIR, ROOT, USER_CACHE_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
 import { buildDir, goVersion, installStep, isBuiltStep, readGoSums } from "./install.ts";
 import { buildPlan, coldEstimate } from "./plan.ts";
-import { ensurePackages, TEST_PACKAGES } from "./system.ts";
+import { ensurePackages, TEST_PACKAGES, UP_PACKAGES } from "./system.ts";
 
 export async function installTools(opts: { quiet?: boolean } = {}): Promise<number> {
   const versions = loadVersions();
@@ -64,7 +64,10 @@ if (import.meta.main) {
   }
   try {
     await installTools({ quiet: values.quiet });
-    if (values.test) await ensurePackages(TEST_PACKAGES, (l) => console.log(l));
+    await ensurePackages(
+      [...UP_PACKAGES, ...(values.test ? TEST_PACKAGES : [])],
+      (l) => console.log(l),
+    );
   } catch (e) {
     console.error(`deno task tools: ${e instanceof Error ? e.message : String(e)}`);
     Deno.exit(1);

@@ -16,8 +16,12 @@ export interface SystemPackage {
   why: string;
 }
 
-/** What `up` needs for its node agent: the pod network and the containers' namespaces. */
+/**
+ * What the local cluster needs (`up`, and validate's API server): certificates, the pod network
+ * and the containers' namespaces.
+ */
 export const UP_PACKAGES: readonly SystemPackage[] = [
+  { name: "openssl", file: "/usr/bin/openssl", why: "the control plane's certificates" },
   { name: "iproute2", file: "/usr/sbin/ip", why: "the pods' network namespaces, veths and bridge" },
   { name: "nftables", file: "/usr/sbin/nft", why: "the pod network's firewall and host-port DNAT" },
   {
