@@ -236,12 +236,15 @@ export const controllerManager: DashboardSpec = {
   rows: [
     row("Controller manager", [
       upStat("kubeControllerManager"),
-      stat("Leader", [
+      timeseries("Retries, by queue", [
         q(
-          'max by (instance) (leader_election_master_status{job="kube-controller-manager", instance=~"$instance"})',
-          "{{instance}}",
+          'sum by (name) (rate(workqueue_retries_total{job="kube-controller-manager", instance=~"$instance"}[$__rate_interval]))',
+          "{{name}}",
         ),
-      ], { mappings: { 0: ["standby", "blue"], 1: ["leader", "green"] } }),
+      ], {
+        unit: "ops",
+        description: "Items a controller failed to reconcile and queued again.",
+      }),
       apiClientPanel("kubeControllerManager"),
     ], 7),
     workqueueRow("kubeControllerManager"),

@@ -284,12 +284,6 @@ export const thanos: DashboardSpec = {
       stat("Prometheus seen by each sidecar", [
         q(`min by (pod) (thanos_sidecar_prometheus_up{${SIDECAR}})`, "{{pod}}"),
       ], { mappings: { 0: ["DOWN", "red"], 1: ["UP", "green"] } }),
-      timeseries("Time since the last heartbeat to Prometheus", [
-        q(
-          `time() - max by (pod) (thanos_sidecar_last_heartbeat_success_time_seconds{${SIDECAR}})`,
-          "{{pod}}",
-        ),
-      ], { unit: "s" }),
       timeseries("Store API calls served", [
         q(
           `sum by (pod, grpc_method) (rate(grpc_server_handled_total{${SIDECAR}}[$__rate_interval]))`,

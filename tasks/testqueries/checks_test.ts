@@ -349,3 +349,28 @@ Deno.test("judgeEmpty() explains by the expression's own entry before its missin
     why: "its series exist but it returns no data",
   });
 });
+
+Deno.test("checkExpressions() counts a PromQL info annotation as data, not as a partial response", async () => {
+  const info = 'PromQL info: metric might not be a counter, name does not end in _total: "pgmaj"';
+  await withFake({
+    queries: {
+      "true|rate(pgmaj[5m])": { result: [sample({}, "3")], warnings: [info] },
+      "true|rate(other[5m])": {
+        result: [sample({}, "3")],
+        warnings: ["store s1 unavailable", info],
+      },
+    },
+  }, async (ctx) => {
+    const r = await checkExpressions(ctx);
+    assert.deepEqual(r.details, [
+      "FAIL record b: partial response: store s1 unavailable\n      rate(other[5m])",
+      "2 expressions: 1 return data, 0 alerts not firing, 0 empty as expected, 1 failed " +
+      "(with data: 1/2)",
+    ]);
+  }, {
+    expressions: [
+      { kind: "record", name: "a", source: "r", expr: "rate(pgmaj[5m])" },
+      { kind: "record", name: "b", source: "r", expr: "rate(other[5m])" },
+    ],
+  });
+});
