@@ -44,6 +44,11 @@ export interface ControlPlaneOptions {
   components: readonly Component[];
   readyTimeoutMs?: number;
   onProgress?: (line: string) => void;
+  /**
+   * Ports to use instead of free ones: the local cluster runs etcd, the controller manager and
+   * the scheduler at their standard ports, where the stack's monitors scrape them.
+   */
+  ports?: { etcd?: number; "controller-manager"?: number; scheduler?: number };
 }
 
 export interface ControlPlane {
@@ -176,14 +181,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const { dir, supervisor, network: net } = opts;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const pki = await issuePki(join(dir, "pki"), clusterCerts(net, opts.nodeName));
-  const [etcd, peer, etcdMetrics, apiserver, cm, sched] = freePorts(6) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const free = freePorts(6) as [number, number, number, number, number, number];
+  const etcd = opts.ports?.etcd ?? free[0];
+  const [, peer, etcdMetrics, apiserver] = free;
+  const cm = opts.ports?.["controller-manager"] ?? free[4];
+  const sched = opts.ports?.scheduler ?? free[5];
   const server = `https://127.0.0.1:${apiserver}`;
   const kubeconfigDir = join(dir, "kubeconfig");
   mkdirSync(kubeconfigDir, { recursive: true, mode: 0o700 });

@@ -2,8 +2,8 @@
  * What can never become healthy on the local cluster, so the sync-wave apply does not wait for
  * it: an Ingress or a LoadBalancer Service (no ingress or load-balancer controller runs here to
  * give it an address), and any workload when no Ready node can run its pods, or when every pod of
- * it waits for a reason that will not pass by itself (an image we cannot run here, a Secret
- * created outside the repository). Everything else is waited for.
+ * it waits for a reason that will not pass by itself (an image we cannot run here, a Secret or
+ * ConfigMap the platform creates outside the repository). Everything else is waited for.
  */
 import type { BlockJudge } from "../kube/apply.ts";
 import type { KubeClient } from "../kube/client.ts";
@@ -27,8 +27,29 @@ function selectorString(selector: { matchLabels?: Record<string, string> } | und
   return Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
 }
 
+/**
+ * A Secret or ConfigMap a pod waits for that the render does not hold: created by the platform
+ * outside the repository, it will not appear by waiting. `provided` holds the render's
+ * `Kind/namespace/name`. Pure.
+ */
+export function missingFromOutside(
+  message: string,
+  namespace: string,
+  provided: ReadonlySet<string>,
+): string | undefined {
+  const m = /(secret|configmap) "([^"]+)" not found/.exec(message);
+  if (!m) return undefined;
+  const kind = m[1] === "secret" ? "Secret" : "ConfigMap";
+  if (provided.has(`${kind}/${namespace}/${m[2]}`)) return undefined;
+  return `waits for ${kind} ${namespace}/${m[2]}, which the platform creates outside the ` +
+    "repository";
+}
+
 /** The reason every pod waits for, when all wait for a permanent one. Pure. */
-export function permanentWait(pods: readonly K8sObject[]): string | undefined {
+export function permanentWait(
+  pods: readonly K8sObject[],
+  provided: ReadonlySet<string> = new Set(),
+): string | undefined {
   if (pods.length === 0) return undefined;
   const reasons = pods.map((p) => {
     for (
@@ -41,14 +62,32 @@ export function permanentWait(pods: readonly K8sObject[]): string | undefined {
       if (w && (PERMANENT_WAITING as readonly string[]).includes(w.reason)) {
         return `${w.reason}: ${w.message ?? c.name}`;
       }
+      const outside = w?.message &&
+        missingFromOutside(w.message, p.metadata.namespace ?? "default", provided);
+      if (outside) return outside;
     }
     return undefined;
   });
   return reasons.every((r) => r !== undefined) ? reasons[0] : undefined;
 }
 
-/** The judge of the local cluster, asking its API server about nodes and pods. */
-export function localJudge(client: KubeClient): BlockJudge {
+/** The label selector of the pods of a workload or an operator resource, or undefined. */
+function podSelector(obj: K8sObject): string | undefined {
+  if (obj.kind === "Prometheus") return `prometheus=${obj.metadata.name}`;
+  if (obj.kind === "Alertmanager") return `alertmanager=${obj.metadata.name}`;
+  return selectorString(obj.spec?.selector);
+}
+
+/**
+ * The judge of the local cluster, asking its API server about nodes and pods. `render` is what
+ * is being synced: a Secret it does not hold is one the platform creates outside it.
+ */
+export function localJudge(client: KubeClient, render: readonly K8sObject[] = []): BlockJudge {
+  const provided = new Set(
+    render.filter((o) => o.kind === "Secret" || o.kind === "ConfigMap").map((o) =>
+      `${o.kind}/${o.metadata.namespace ?? "default"}/${o.metadata.name}`
+    ),
+  );
   return async (obj) => {
     if (obj.kind === "Ingress") {
       return "no ingress controller runs on the local cluster to give it an address";
@@ -71,6 +110,6 @@ export function localJudge(client: KubeClient): BlockJudge {
       namespace: obj.metadata.namespace ?? "default",
       labelSelector: selector,
     });
-    return permanentWait(pods.items);
+    return permanentWait(pods.items, provided);
   };
 }

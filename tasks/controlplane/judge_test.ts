@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { permanentWait } from "./judge.ts";
+import { missingFromOutside, permanentWait } from "./judge.ts";
 
 const pod = (reason?: string) => ({
   apiVersion: "v1",
@@ -23,4 +23,46 @@ Deno.test("permanentWait() names the reason only when every pod waits for one th
   assert.equal(permanentWait([pod("ImageNotRunnable"), pod()]), undefined);
   assert.equal(permanentWait([pod("ContainerCreating")]), undefined);
   assert.equal(permanentWait([]), undefined);
+});
+
+Deno.test("missingFromOutside() names a Secret the render does not hold, not one it does", () => {
+  const provided = new Set(["Secret/monitoring/alertmanager-main-config"]);
+  assert.equal(
+    missingFromOutside(
+      'MountVolume: secret "alertmanager-receivers" not found',
+      "monitoring",
+      provided,
+    ),
+    "waits for Secret monitoring/alertmanager-receivers, which the platform creates outside the " +
+      "repository",
+  );
+  assert.equal(
+    missingFromOutside(
+      'MountVolume: secret "alertmanager-main-config" not found',
+      "monitoring",
+      provided,
+    ),
+    undefined,
+  );
+  assert.equal(missingFromOutside("claim is not bound yet", "monitoring", provided), undefined);
+});
+
+Deno.test("permanentWait() judges pods waiting for a Secret from outside as blocked", () => {
+  const waiting = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "am-0", namespace: "monitoring" },
+    status: {
+      containerStatuses: [{
+        name: "alertmanager",
+        state: {
+          waiting: {
+            reason: "ContainerCreating",
+            message: 'MountVolume: secret "alertmanager-receivers" not found',
+          },
+        },
+      }],
+    },
+  };
+  assert.match(permanentWait([waiting]) ?? "", /alertmanager-receivers, which the platform/);
 });

@@ -46,7 +46,16 @@ export function clusterCerts(net: ClusterNetwork, nodeName: string): CertSpec[] 
       ],
       ips: ["127.0.0.1", net.advertiseAddress, net.apiServiceIP],
     },
-    { name: "etcd", cn: "etcd", usage: "both", dns: ["localhost"], ips: ["127.0.0.1"] },
+    // Scraped by the stack at the host's pod-network address.
+    {
+      name: "etcd",
+      cn: "etcd",
+      usage: "both",
+      dns: ["localhost"],
+      ips: ["127.0.0.1", net.advertiseAddress],
+    },
+    // The stack's etcd monitor (Secret etcd-client-tls).
+    { name: "etcd-metrics-client", cn: "monitoring-etcd-client", usage: "client" },
     { name: "apiserver-etcd-client", cn: "kube-apiserver-etcd-client", usage: "client" },
     { name: "admin", cn: "local-admin", groups: ["system:masters"], usage: "client" },
     // Both also serve their health and metrics endpoints with these, so a client trusting the CA

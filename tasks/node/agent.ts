@@ -12,6 +12,7 @@ import type { Versions } from "../model/versions.ts";
 import { type NodeFacts, PodWorker } from "./pod_worker.ts";
 import type { Pod } from "./pod_types.ts";
 import { claimFolder, provisionPending } from "./provisioner.ts";
+import { isMirrorPod, mirrorPod, mirrorStatus, type StaticPod } from "./mirror_pods.ts";
 import type { Runtime } from "./runtime.ts";
 
 export interface AgentOptions {
@@ -135,7 +136,7 @@ export class NodeAgent {
     await this.#renewLease();
     this.#timers.push(setInterval(() => this.#renewLease().catch(() => {}), 10_000));
     this.#timers.push(setInterval(() => this.#postStatus().catch(() => {}), 60_000));
-    this.#timers.push(setInterval(() => this.#provision(), 2_000));
+    this.#timers.push(setInterval(() => this.#provision(), 1_000));
     this.#provision();
     void this.#watchPods();
   }
@@ -217,6 +218,8 @@ export class NodeAgent {
   }
 
   #reconcile(pod: Pod, gone: boolean): void {
+    // A mirror reflects a static pod run outside the agent: nothing to run.
+    if (isMirrorPod(pod)) return;
     const uid = pod.metadata.uid ?? "";
     const known = this.#workers.get(uid);
     if (gone) {
@@ -259,6 +262,25 @@ export class NodeAgent {
     this.#workers.set(uid, worker);
     this.#log(`${worker.key}: starting`);
     void worker.start();
+  }
+
+  /**
+   * Publishes a mirror pod for each static pod (processes the local cluster runs on the host),
+   * running and ready at `hostIP`, as a kubelet does for its static pods.
+   */
+  async publishMirrorPods(pods: readonly StaticPod[], hostIP: string, image: string) {
+    const { client, nodeName } = this.opts;
+    for (const p of pods) {
+      const pod = mirrorPod(p, nodeName, image);
+      try {
+        await client.create(pod);
+      } catch (e) {
+        if (!(e instanceof KubeError && e.status === 409)) throw e;
+      }
+      await client.mergePatch("v1", "Pod", pod.metadata.namespace, pod.metadata.name, {
+        status: mirrorStatus(p, hostIP, nowIso()),
+      }, "status");
+    }
   }
 
   /** Stops every pod (their processes and sandboxes) and the agent's loops. */

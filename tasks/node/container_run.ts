@@ -241,7 +241,11 @@ export class ContainerRun {
     };
     const startup = this.spec.startupProbe;
     let started = !startup;
-    const loop = (probe: Probe, onResult: (state: ProbeState, ok: boolean) => void) => {
+    const loop = (
+      probe: Probe,
+      onResult: (state: ProbeState, ok: boolean) => void,
+      eager = false,
+    ) => {
       const state = new ProbeState(probe);
       const tick = async () => {
         if (!this.#child) return;
@@ -251,7 +255,15 @@ export class ContainerRun {
         }
         const ok = await probeOnce(probe, target);
         onResult(state, ok);
-        if (this.#child) this.#probeTimers.push(setTimeout(tick, state.periodMs));
+        // A readiness probe is tried every second until it first succeeds (a failure before
+        // that changes nothing: the container is not ready yet), then at its period: the
+        // local cluster is ready seconds after its processes are, not a period later.
+        const soon = eager && !state.everSucceeded;
+        if (this.#child) {
+          this.#probeTimers.push(
+            setTimeout(tick, soon ? Math.min(1000, state.periodMs) : state.periodMs),
+          );
+        }
       };
       this.#probeTimers.push(setTimeout(tick, state.initialDelayMs));
     };
@@ -270,7 +282,7 @@ export class ContainerRun {
         const before = this.ready;
         this.ready = state.record(ok) === true;
         if (before !== this.ready) this.onChange();
-      });
+      }, true);
     }
     if (this.spec.livenessProbe) {
       loop(this.spec.livenessProbe, (state, ok) => {

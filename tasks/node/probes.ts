@@ -74,6 +74,8 @@ export class ProbeState {
   #failures = 0;
   /** undefined until the thresholds decide. */
   result: boolean | undefined;
+  /** The thresholds have said success at least once. */
+  everSucceeded = false;
 
   constructor(readonly probe: Probe) {}
 
@@ -90,7 +92,10 @@ export class ProbeState {
     if (ok) {
       this.#successes++;
       this.#failures = 0;
-      if (this.#successes >= (this.probe.successThreshold ?? 1)) this.result = true;
+      if (this.#successes >= (this.probe.successThreshold ?? 1)) {
+        this.result = true;
+        this.everSucceeded = true;
+      }
     } else {
       this.#failures++;
       this.#successes = 0;

@@ -11,9 +11,12 @@ Deno.test("probePort() takes a number or a container port's name", () => {
 Deno.test("ProbeState decides after the success and failure thresholds", () => {
   const s = new ProbeState({ successThreshold: 2, failureThreshold: 2 });
   assert.equal(s.record(true), undefined);
+  assert.equal(s.everSucceeded, false);
   assert.equal(s.record(true), true);
+  assert.equal(s.everSucceeded, true);
   assert.equal(s.record(false), true);
   assert.equal(s.record(false), false);
+  assert.equal(s.everSucceeded, true);
 });
 
 Deno.test("probeOnce() runs HTTP, TCP and exec probes for real", async () => {

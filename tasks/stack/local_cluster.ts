@@ -6,7 +6,7 @@
  * the real prometheus-operator reconciling it, and a forward on 127.0.0.1 per UI and API.
  * Everything stops with it (Ctrl-C, `--for`, crashes), and a run cleans what a killed run left.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { localNetwork, startControlPlane } from "../controlplane/controlplane.ts";
 import { operatorCrds } from "../controlplane/crds.ts";
@@ -29,6 +29,8 @@ import {
 } from "../node/pod_network.ts";
 import { type K8sObject, kustomizeBuild } from "../render/kustomize.ts";
 import { addons } from "./addons.ts";
+import { CONTROL_PLANE_PORTS, controlPlanePods } from "./control_plane_pods.ts";
+import type { Pki } from "../controlplane/pki.ts";
 import { type Forward, forward } from "./forward.ts";
 import { freePorts } from "./ports.ts";
 import { Supervisor } from "./process.ts";
@@ -97,6 +99,26 @@ function platformSecrets(ns: string, sinkUrl: string): K8sObject[] {
   ];
 }
 
+/** The etcd client certificate the stack's etcd monitor reads, as a platform would provide it. */
+function etcdClientSecret(ns: string, pki: Pki): K8sObject {
+  const { cert, key } = pki.cert("etcd-metrics-client");
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: "etcd-client-tls",
+      namespace: ns,
+      annotations: { [SYNC_WAVE_ANNOTATION]: "-1" },
+    },
+    type: "Opaque",
+    stringData: {
+      "ca.crt": readFileSync(pki.ca, "utf8"),
+      "tls.crt": readFileSync(cert, "utf8"),
+      "tls.key": readFileSync(key, "utf8"),
+    },
+  };
+}
+
 /** Whether every pod is Ready, or waits for a reason that will not pass; and what is not. */
 async function podsSettled(admin: KubeClient): Promise<{ done: boolean; waiting: string[] }> {
   const pods = await admin.list("v1", "Pod");
@@ -122,6 +144,9 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   const podNet: PodNetworkConfig = { ...DEFAULT_POD_NETWORK };
   const dir = join(CACHE_DIR, "cluster", cluster);
 
+  // One local cluster per machine: its pod network, bridge and firewall table are the machine's,
+  // whichever checkout starts it.
+  claimMachine(podNet.stateDir);
   // A previous run killed with SIGKILL: its namespaces, bridge, table, mounts and data go first.
   await cleanupStale(podNet);
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
@@ -144,6 +169,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     removeState();
     await teardownPodNetwork(podNet);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(ownerFile(podNet.stateDir), { force: true });
   });
   supervisor.addCleanup(async () => {
     await agent?.stop();
@@ -163,16 +189,39 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       network: net,
       nodeName: NODE_NAME,
       components: ["controller-manager", "scheduler"],
+      ports: {
+        etcd: CONTROL_PLANE_PORTS.etcd,
+        "controller-manager": CONTROL_PLANE_PORTS["kube-controller-manager"],
+        scheduler: CONTROL_PLANE_PORTS["kube-scheduler"],
+      },
       onProgress: progress,
     });
     const controlPlaneMs = performance.now() - t0;
     // Pods reach the API server and the sink at the gateway address (DNAT to 127.0.0.1).
     await exposeHostPort(podNet, cp.ports.apiserver);
     await exposeHostPort(podNet, Number(new URL(sink.url).port));
+    // The control plane's metrics, where the stack's monitors scrape them.
+    for (const p of controlPlanePods()) await exposeHostPort(podNet, p.port);
     const admin = cp.admin;
 
+    // The operator's CRDs are their own Application in Argo CD (clusters/argocd/crds.yaml), synced
+    // before the stack: they are applied while the rest of the node comes up, and the stack's
+    // waves wait for them.
+    const sync = {
+      fieldManager: "argocd-controller",
+      judge: localJudge(admin, objects),
+      onProgress: progress,
+      waveTimeoutMs: opts.readyTimeoutMs ?? 300_000,
+    };
+    const t1 = performance.now();
+    const crdsSynced = operatorCrds(versions).then((crds) =>
+      applyInWaves(admin, crds, { ...sync, onProgress: (l) => progress(`operator CRDs: ${l}`) })
+    );
+    crdsSynced.catch(() => {}); // awaited below
+
     progress("kube-proxy …");
-    const [proxyHealth, proxyMetrics] = freePorts(2) as [number, number];
+    const [proxyHealth] = freePorts(1) as [number];
+    const proxyMetrics = CONTROL_PLANE_PORTS["kube-proxy"];
     await supervisor.start({
       name: "kube-proxy",
       cmd: toolPath("kube-proxy"),
@@ -201,6 +250,9 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     });
 
     progress("node agent …");
+    const kubernetesVersion = `v${
+      Object.values(versions.tools).find((t) => t.module === "k8s.io/kubernetes")?.appVersion
+    }`;
     const nodeClient = KubeClient.fromFiles(
       cp.server,
       cp.pki.ca,
@@ -215,9 +267,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       versions,
       nodeName: NODE_NAME,
       nodeIP: NODE_IP,
-      kubernetesVersion: `v${
-        Object.values(versions.tools).find((t) => t.module === "k8s.io/kubernetes")?.appVersion
-      }`,
+      kubernetesVersion,
       dnsServiceIP: net.dnsServiceIP,
       dnsDomain: net.dnsDomain,
       apiServer: { host: net.advertiseAddress, port: cp.ports.apiserver },
@@ -225,17 +275,14 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       log: (line) => appendLog(join(dir, "logs", "node-agent.log"), line),
     });
     await agent.start();
+    await agent.publishMirrorPods(
+      controlPlanePods(),
+      net.advertiseAddress,
+      `registry.k8s.io/kube-apiserver:${kubernetesVersion}`,
+    );
     await supervisor.waitReady(60_000, ["kube-proxy"]);
 
-    progress("applying the add-ons, the operator's CRDs and the render in sync waves …");
-    const t1 = performance.now();
-    const crds = (await operatorCrds(versions)).map((c) => ({
-      ...c,
-      metadata: {
-        ...c.metadata,
-        annotations: { ...c.metadata.annotations, [SYNC_WAVE_ANNOTATION]: "-2" },
-      },
-    }));
+    progress("applying the add-ons and the render in sync waves …");
     const extra = [
       ...addons(versions, net).map((o) => ({
         ...o,
@@ -250,13 +297,15 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
         metadata: { name: namespace, annotations: { [SYNC_WAVE_ANNOTATION]: "-1" } },
       },
       ...platformSecrets(namespace, `http://${net.advertiseAddress}:${new URL(sink.url).port}`),
+      etcdClientSecret(namespace, cp.pki),
     ];
-    const waves = await applyInWaves(admin, [...crds, ...extra, ...objects], {
-      fieldManager: "argocd-controller",
-      judge: localJudge(admin),
-      onProgress: progress,
-      waveTimeoutMs: opts.readyTimeoutMs ?? 300_000,
-    });
+    const addonWaves = await applyInWaves(admin, extra.filter((o) => o.kind !== "Secret"), sync);
+    const crdWaves = await crdsSynced;
+    const waves = [
+      ...crdWaves,
+      ...addonWaves,
+      ...await applyInWaves(admin, [...extra.filter((o) => o.kind === "Secret"), ...objects], sync),
+    ];
     const applyMs = performance.now() - t1;
 
     progress("waiting for every pod to be ready …");
@@ -338,6 +387,33 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     await supervisor.stopAll();
     throw e;
   }
+}
+
+function ownerFile(stateDir: string): string {
+  return join(stateDir, "owner.pid");
+}
+
+function alive(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Records this process as the machine's local cluster; refuses while another one runs. */
+function claimMachine(stateDir: string): void {
+  mkdirSync(stateDir, { recursive: true });
+  const path = ownerFile(stateDir);
+  const other = existsSync(path) ? Number(readFileSync(path, "utf8")) : NaN;
+  if (other > 0 && other !== Deno.pid && alive(other)) {
+    throw new Error(
+      `a local cluster is already running on this machine (process ${other}); ` +
+        "stop it (Ctrl-C) before starting another",
+    );
+  }
+  writeFileSync(path, String(Deno.pid));
 }
 
 function appendLog(path: string, line: string): void {
