@@ -3,6 +3,7 @@ const BENCHES: Record<string, string> = {
   tools: "./tools.ts",
   validate: "./validate.ts",
   stack: "./stack.ts",
+  controlplane: "./controlplane.ts",
 };
 
 if (import.meta.main) {

@@ -6,12 +6,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadVersions } from "../model/versions.ts";
-import { type KubeClient, KubeError } from "../kube/client.ts";
-import { healthOf } from "../kube/health.ts";
+import type { KubeClient } from "../kube/client.ts";
 import { Supervisor } from "../stack/process.ts";
 import { localNetwork, startControlPlane } from "./controlplane.ts";
-import { operatorCrds } from "./crds.ts";
+import { installCrds } from "./crds.ts";
 import { adminClient, readState } from "./state.ts";
 
 export interface CheckServer {
@@ -21,29 +19,6 @@ export interface CheckServer {
   /** Milliseconds to get it ready (0 when reused). */
   startMs: number;
   close(): Promise<void>;
-}
-
-/** Creates the CRDs (a plain create: cheaper than an apply of these large objects) and waits
- * until each is established. */
-async function installCrds(client: KubeClient): Promise<void> {
-  const crds = await operatorCrds(loadVersions());
-  await Promise.all(crds.map(async (crd) => {
-    try {
-      await client.create(crd);
-    } catch (e) {
-      if (!(e instanceof KubeError && e.status === 409)) throw e;
-    }
-  }));
-  const deadline = Date.now() + 60_000;
-  for (const crd of crds) {
-    while (true) {
-      const live = await client.get(crd.apiVersion, crd.kind, undefined, crd.metadata.name);
-      if (live && healthOf(live).status === "Healthy") break;
-      if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata.name} is not established`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  client.forgetDiscovery();
 }
 
 export async function openCheckServer(): Promise<CheckServer> {

@@ -103,9 +103,9 @@ export function localJudge(client: KubeClient, render: readonly K8sObject[] = []
       )
     );
     if (ready.length === 0) return "no Ready node runs pods on this cluster";
-    const selector = obj.kind === "Pod" ? undefined : selectorString(obj.spec?.selector);
-    if (selector === undefined) return permanentWait([obj]);
-    if (selector === "") return undefined;
+    if (obj.kind === "Pod") return permanentWait([obj], provided);
+    const selector = podSelector(obj);
+    if (!selector) return undefined;
     const pods = await client.list("v1", "Pod", {
       namespace: obj.metadata.namespace ?? "default",
       labelSelector: selector,

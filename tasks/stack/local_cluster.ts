@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { localNetwork, startControlPlane } from "../controlplane/controlplane.ts";
-import { operatorCrds } from "../controlplane/crds.ts";
+import { installCrds } from "../controlplane/crds.ts";
 import { localJudge } from "../controlplane/judge.ts";
 import { type ClusterState, removeState, writeState } from "../controlplane/state.ts";
 import { applyInWaves, type WaveReport } from "../kube/apply.ts";
@@ -214,9 +214,10 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       waveTimeoutMs: opts.readyTimeoutMs ?? 300_000,
     };
     const t1 = performance.now();
-    const crdsSynced = operatorCrds(versions).then((crds) =>
-      applyInWaves(admin, crds, { ...sync, onProgress: (l) => progress(`operator CRDs: ${l}`) })
-    );
+    const crdsSynced = installCrds(admin).then((ms) => {
+      progress(`operator CRDs established in ${(ms / 1000).toFixed(1)} s`);
+      return [] as WaveReport[];
+    });
     crdsSynced.catch(() => {}); // awaited below
 
     progress("kube-proxy …");
