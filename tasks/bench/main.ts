@@ -2,8 +2,10 @@
 const BENCHES: Record<string, string> = {
   tools: "./tools.ts",
   validate: "./validate.ts",
+  diff: "./diff.ts",
   stack: "./stack.ts",
   controlplane: "./controlplane.ts",
+  sandbox: "./sandbox.ts",
 };
 
 if (import.meta.main) {

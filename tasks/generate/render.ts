@@ -18,7 +18,12 @@ import { BASE_DIR } from "../model/paths.ts";
 import { imageRef, type Versions } from "../model/versions.ts";
 import { parseIni, renderIni } from "./ini.ts";
 import { ruleObjects } from "./rules.ts";
-import { loadRuleTemplates, renderRuleSets, type RuleTemplate } from "../rules/render.ts";
+import {
+  loadRuleTemplates,
+  renderRuleSets,
+  type RuleTemplate,
+  TEMPLATE_SUFFIX,
+} from "../rules/render.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
 import { componentResources, ruleSetsFor } from "../model/components.ts";
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES } from "../render/sync_waves.ts";
@@ -51,6 +56,24 @@ export async function loadOverlayInputs(baseDir = BASE_DIR): Promise<OverlayInpu
     baseGrafanaIni: parseIni(await readFile(join(baseDir, "grafana", "grafana.ini"), "utf8")),
     ruleTemplates: await loadRuleTemplates(join(baseDir, "rules")),
   };
+}
+
+/**
+ * The same inputs from base/'s files already in memory (path relative to base/ → text), as read
+ * from a git revision by `deno task diff`.
+ */
+export function overlayInputsFromFiles(baseFiles: ReadonlyMap<string, string>): OverlayInputs {
+  const ini = baseFiles.get("grafana/grafana.ini");
+  if (ini === undefined) throw new Error("base/grafana/grafana.ini is missing");
+  const ruleTemplates = [...baseFiles.keys()]
+    .filter((p) => /^rules\/[^/]+$/.test(p) && p.endsWith(TEMPLATE_SUFFIX))
+    .sort()
+    .map((p) => ({
+      name: p.slice("rules/".length, -TEMPLATE_SUFFIX.length),
+      text: baseFiles.get(p) as string,
+      file: `base/${p}`,
+    }));
+  return { baseGrafanaIni: parseIni(ini), ruleTemplates };
 }
 
 /** The header, then each value as a YAML document. */
@@ -284,24 +307,32 @@ function grafanaPatch(cluster: Cluster) {
   ]);
 }
 
+/** The ingress-nginx annotations of authentication, and ours for a knowing "none". */
+export const INGRESS_AUTH = {
+  url: "nginx.ingress.kubernetes.io/auth-url",
+  signin: "nginx.ingress.kubernetes.io/auth-signin",
+  type: "nginx.ingress.kubernetes.io/auth-type",
+  secret: "nginx.ingress.kubernetes.io/auth-secret",
+  realm: "nginx.ingress.kubernetes.io/auth-realm",
+  unauthenticated: "monitoring.dev/unauthenticated",
+} as const;
+
 /** The Ingress annotations of ingress-nginx that put authentication in front of Thanos Query. */
 export function thanosAuthAnnotations(auth: ThanosAuth): Record<string, string> {
   if (auth.authUrl !== undefined) {
     return {
-      "nginx.ingress.kubernetes.io/auth-url": auth.authUrl,
-      ...(auth.signinUrl !== undefined
-        ? { "nginx.ingress.kubernetes.io/auth-signin": auth.signinUrl }
-        : {}),
+      [INGRESS_AUTH.url]: auth.authUrl,
+      ...(auth.signinUrl !== undefined ? { [INGRESS_AUTH.signin]: auth.signinUrl } : {}),
     };
   }
   if (auth.basicAuthSecret !== undefined) {
     return {
-      "nginx.ingress.kubernetes.io/auth-type": "basic",
-      "nginx.ingress.kubernetes.io/auth-secret": auth.basicAuthSecret,
-      "nginx.ingress.kubernetes.io/auth-realm": "Thanos Query",
+      [INGRESS_AUTH.type]: "basic",
+      [INGRESS_AUTH.secret]: auth.basicAuthSecret,
+      [INGRESS_AUTH.realm]: "Thanos Query",
     };
   }
-  return { "monitoring.dev/unauthenticated": auth.unauthenticated ?? "" };
+  return { [INGRESS_AUTH.unauthenticated]: auth.unauthenticated ?? "" };
 }
 
 /** The HTTP port of each Service the ingress routes to. */

@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { type Cluster, REPLICA_LABEL } from "../model/cluster.ts";
 import { loadClusterFromSources } from "../model/load.ts";
-import { BASE_DIR, CLUSTERS_DIR } from "../model/paths.ts";
+import { BASE_DIR, CLUSTERS_DIR, ROOT } from "../model/paths.ts";
 import { imageRef, loadVersions } from "../model/versions.ts";
+import { readRepoFiles, under } from "../validate/repo.ts";
 import {
   generatedHeader,
   loadOverlayInputs,
+  overlayInputsFromFiles,
   renderOverlay,
   thanosAuthAnnotations,
   WORKLOAD_IMAGES,
@@ -518,4 +520,11 @@ Deno.test("renderOverlay() leaves out the monitors and alerts of what a managed 
   for (const kept of ["KubeAPIDown", "KubeletDown", "CoreDNSDown", "KubeProxyDown", "NodeDown"]) {
     assert.ok(names.has(kept), kept);
   }
+});
+
+Deno.test("overlayInputsFromFiles() reads the same inputs as loadOverlayInputs() from base/", async () => {
+  const base = under(await readRepoFiles(ROOT, ["base"]), "base");
+  assert.deepEqual(overlayInputsFromFiles(base), inputs);
+  base.delete("grafana/grafana.ini");
+  assert.throws(() => overlayInputsFromFiles(base), /base\/grafana\/grafana.ini is missing/);
 });

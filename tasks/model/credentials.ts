@@ -73,13 +73,59 @@ export function urlCarriesSecret(raw: string): string | null {
     if (/token|key|secret|sig|pass|auth|code/i.test(k)) return `a query parameter ${k}`;
   }
   for (const seg of u.pathname.split("/")) {
-    if (
-      seg.length >= 20 && /^[A-Za-z0-9_\-]+$/.test(seg) && /\d/.test(seg) && /[A-Za-z]/.test(seg)
-    ) {
-      return "a token in the URL's path";
-    }
+    if (looksLikeToken(seg)) return "a token in the URL's path";
   }
   return null;
+}
+
+/** A long run of letters and digits mixed, as API tokens are (names and words are not). */
+export function looksLikeToken(s: string): boolean {
+  return s.length >= 20 && /^[A-Za-z0-9_\-]+$/.test(s) && /\d/.test(s) && /[A-Za-z]/.test(s);
+}
+
+/**
+ * Why the inline `value` of `key` (in a map under `parent`) is a credential, or null when it is
+ * not one: the one rule behind the findings below and the redaction of `deno task diff`.
+ */
+export function inlineCredential(key: string, value: string, parent: string): string | null {
+  if (isReference(value)) return null;
+  if (SECRET_KEYS.includes(key) || parent === "secureJsonData") {
+    return `${key} with an inline value`;
+  }
+  if (SECRET_URL_KEYS.includes(key)) return `${key} with an inline webhook URL`;
+  if (key === "api_url" && WEBHOOK_API_URL_PARENTS.includes(parent)) {
+    return "api_url with an inline webhook URL";
+  }
+  if (URL_KEYS.includes(key)) {
+    const why = urlCarriesSecret(value);
+    if (why) return `${key} with ${why}`;
+  }
+  return null;
+}
+
+/** Why a grafana.ini `key = value` is an inline credential, or null. */
+export function iniCredential(key: string, value: string): string | null {
+  const unquoted = value.replace(/^"(.*)"$/, "$1");
+  if (isReference(unquoted)) return null;
+  return SECRET_KEYS.includes(key) || urlCarriesSecret(unquoted)
+    ? `${key} with an inline value`
+    : null;
+}
+
+/**
+ * Why an environment variable's inline value is a credential, or null: programs read settings
+ * from variables named after them (Grafana's GF_SECURITY_ADMIN_PASSWORD is grafana.ini's
+ * admin_password), so a name ending in a secret key holds that secret; a URL may carry one.
+ */
+export function envCredential(name: string, value: string): string | null {
+  // $(NAME) is the kubelet's expansion of another variable of the container.
+  if (isReference(value) || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value)) return null;
+  const lower = name.toLowerCase();
+  if (SECRET_KEYS.some((k) => lower === k.toLowerCase() || lower.endsWith(`_${k.toLowerCase()}`))) {
+    return `${name} with an inline value`;
+  }
+  const why = urlCarriesSecret(value);
+  return why ? `${name} with ${why}` : null;
 }
 
 function hintFor(key: string, reader: CredentialReader): string {
@@ -126,18 +172,8 @@ export function yamlCredentialFindings(file: ConfigText, reader: CredentialReade
       const value = pair.value;
       const parent = parents[parents.length - 1] ?? "";
       if (isScalar(value) && (typeof value.value === "string" || typeof value.value === "number")) {
-        const v = String(value.value);
-        if (isReference(v)) continue;
-        if (SECRET_KEYS.includes(key) || parent === "secureJsonData") {
-          report(pair, childPath, `${key} with an inline value`, key);
-        } else if (SECRET_URL_KEYS.includes(key)) {
-          report(pair, childPath, `${key} with an inline webhook URL`, key);
-        } else if (key === "api_url" && WEBHOOK_API_URL_PARENTS.includes(parent)) {
-          report(pair, childPath, `api_url with an inline webhook URL`, key);
-        } else if (URL_KEYS.includes(key)) {
-          const why = urlCarriesSecret(v);
-          if (why) report(pair, childPath, `${key} with ${why}`, key);
-        }
+        const why = inlineCredential(key, String(value.value), parent);
+        if (why) report(pair, childPath, why, key);
       } else {
         visit(value, childPath, [...parents, key]);
       }
@@ -147,34 +183,51 @@ export function yamlCredentialFindings(file: ConfigText, reader: CredentialReade
   return out;
 }
 
-/** Inline credentials in a grafana.ini file. */
-export function iniCredentialFindings(file: ConfigText): Finding[] {
-  const out: Finding[] = [];
+/** A `key = value` line of an ini file, by 0-based line and with where its value starts. */
+export interface IniEntry {
+  line: number;
+  section: string;
+  key: string;
+  /** Trimmed. */
+  value: string;
+  /** 0-based offsets in the line. */
+  keyAt: number;
+  valueAt: number;
+}
+
+/** The `key = value` lines of an ini file, with their section (comments and headers skipped). */
+export function iniEntries(text: string): IniEntry[] {
+  const out: IniEntry[] = [];
   let section = "";
-  file.text.split("\n").forEach((line, i) => {
+  text.split("\n").forEach((line, i) => {
     const s = /^\s*\[([^\]]+)\]/.exec(line);
     if (s) {
       section = s[1] as string;
       return;
     }
-    const kv = /^\s*([A-Za-z0-9_.\-]+)\s*=\s*(.*?)\s*$/.exec(line);
+    const kv = /^(\s*)([A-Za-z0-9_.\-]+)(\s*=\s*)(.*?)\s*$/.exec(line);
     if (!kv || /^\s*[;#]/.test(line)) return;
-    const [, key, value] = kv as unknown as [string, string, string];
-    const unquoted = value.replace(/^"(.*)"$/, "$1");
-    if (isReference(unquoted)) return;
-    if (SECRET_KEYS.includes(key) || urlCarriesSecret(unquoted)) {
-      out.push({
-        severity: "error",
-        file: file.path,
-        line: i + 1,
-        column: line.indexOf(key) + 1,
-        field: `${section}.${key}`,
-        message:
-          `expected no inline credential (${hintFor(key, "grafana")}), found ${key} with an ` +
-          "inline value",
-        check: CHECK,
-      });
-    }
+    const [, indent, key, eq, value] = kv as unknown as [string, string, string, string, string];
+    const keyAt = indent.length;
+    out.push({ line: i, section, key, value, keyAt, valueAt: keyAt + key.length + eq.length });
   });
   return out;
+}
+
+/** Inline credentials in a grafana.ini file. */
+export function iniCredentialFindings(file: ConfigText): Finding[] {
+  return iniEntries(file.text).flatMap((e): Finding[] => {
+    const why = iniCredential(e.key, e.value);
+    return why
+      ? [{
+        severity: "error",
+        file: file.path,
+        line: e.line + 1,
+        column: e.keyAt + 1,
+        field: `${e.section}.${e.key}`,
+        message: `expected no inline credential (${hintFor(e.key, "grafana")}), found ${why}`,
+        check: CHECK,
+      }]
+      : [];
+  });
 }

@@ -1,5 +1,13 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
-import { iniCredentialFindings, urlCarriesSecret, yamlCredentialFindings } from "./credentials.ts";
+import {
+  envCredential,
+  iniCredential,
+  iniCredentialFindings,
+  inlineCredential,
+  looksLikeToken,
+  urlCarriesSecret,
+  yamlCredentialFindings,
+} from "./credentials.ts";
 
 const am = `spec:
   notification:
@@ -88,4 +96,51 @@ Deno.test("urlCarriesSecret() tells webhook tokens from plain endpoints", () => 
     urlCarriesSecret("https://example.com/hooks/a1b2c3d4e5f6a7b8c9d0e1f2"),
     "a token in the URL's path",
   );
+});
+
+Deno.test("inlineCredential() names a secret key, a webhook URL or a URL with a token, and no reference", () => {
+  assertEquals(
+    inlineCredential("routing_key", "abc", "pagerduty_configs"),
+    "routing_key with an inline value",
+  );
+  assertEquals(inlineCredential("routing_key", "$__file{/run/key}", ""), null);
+  assertEquals(
+    inlineCredential("anything", "x", "secureJsonData"),
+    "anything with an inline value",
+  );
+  assertEquals(
+    inlineCredential("api_url", "https://hooks.example.com/x", "slack_configs"),
+    "api_url with an inline webhook URL",
+  );
+  assertEquals(inlineCredential("api_url", "https://api.example.com/", "opsgenie_configs"), null);
+  assertEquals(
+    inlineCredential("url", "https://x.example.com/?token=abc", ""),
+    "url with a query parameter token",
+  );
+  assertEquals(inlineCredential("channel", "#ops", "slack_configs"), null);
+});
+
+Deno.test("iniCredential() and envCredential() name secrets by key, leave references and plain values", () => {
+  assertEquals(iniCredential("admin_password", '"hunter2"'), "admin_password with an inline value");
+  assertEquals(iniCredential("admin_password", "$__file{/etc/secrets/pw}"), null);
+  assertEquals(iniCredential("domain", "grafana.example.com"), null);
+  assertEquals(
+    envCredential("GF_SECURITY_ADMIN_PASSWORD", "hunter2"),
+    "GF_SECURITY_ADMIN_PASSWORD with an inline value",
+  );
+  assertEquals(envCredential("GF_DATABASE_PASSWORD", "$(DB_PASSWORD)"), null);
+  assertEquals(envCredential("DB_API_KEY", "k3y"), "DB_API_KEY with an inline value");
+  assertEquals(envCredential("API_TOKEN", "${TOKEN}"), null);
+  assertEquals(envCredential("CLUSTER_DOMAIN", "cluster.local"), null);
+  assertEquals(envCredential("PASSWORDLESS", "yes"), null);
+  assertEquals(
+    envCredential("RELAY", "https://u:pw@relay.example.com/"),
+    "RELAY with a password in the URL",
+  );
+});
+
+Deno.test("looksLikeToken() tells long mixed letters and digits from names and words", () => {
+  assertEquals(looksLikeToken("T0123456789abcdefXYZ0"), true);
+  assertEquals(looksLikeToken("prometheus-operator-config-reloader"), false);
+  assertEquals(looksLikeToken("abc123"), false);
 });

@@ -270,8 +270,10 @@ export class NodeAgent {
    */
   async publishMirrorPods(pods: readonly StaticPod[], hostIP: string, image: string) {
     const { client, nodeName } = this.opts;
+    const node = await client.get("v1", "Node", undefined, nodeName);
+    if (!node?.metadata.uid) throw new Error(`node ${nodeName} is not registered`);
     for (const p of pods) {
-      const pod = mirrorPod(p, nodeName, image);
+      const pod = mirrorPod(p, { name: nodeName, uid: node.metadata.uid }, image);
       try {
         await client.create(pod);
       } catch (e) {

@@ -165,6 +165,10 @@ export function containerScript(launch: ContainerLaunch): string {
   const q = shellQuote;
   const at = (path: string) => `"$R"${q(path)}`;
   const out: string[] = [
+    // As PID 1 of its namespace, this shell would ignore a SIGTERM it has no handler for, and
+    // go on to start the container: stop instead. exec gives the command default handlers.
+    "trap 'exit 143' TERM",
+    "trap 'exit 129' HUP",
     `R=${q(launch.rootDir)}`,
     // bind SOURCE TARGET OPTIONS: a folder onto a folder, a file onto a file, made if missing.
     'bind() { if [ -d "$1" ]; then mkdir -p "$2"; else mkdir -p "${2%/*}"; [ -e "$2" ] || : >"$2"; fi; mount -o "bind,$3" "$1" "$2"; }',
@@ -231,11 +235,17 @@ export function containerScript(launch: ContainerLaunch): string {
  */
 export const FORWARDER_SCRIPT = [
   "c=",
+  "p=",
+  // A signal that comes before the container's pid is known is kept (p): the container is then
+  // killed before it starts. One that comes in the first milliseconds after can still be lost
+  // (the child has not yet exec'd, or is PID 1 without a handler yet): a stop that escalates to
+  // SIGKILL, as the agent's does, still ends it.
   ...["TERM", "INT", "HUP", "QUIT", "USR1", "USR2"].map((s) =>
-    `trap '[ -z "$c" ] || kill -s ${s} "$c" 2>/dev/null || :' ${s}`
+    `trap 'if [ -z "$c" ]; then p=${s}; else kill -s ${s} "$c" 2>/dev/null || :; fi' ${s}`
   ),
   '/usr/bin/setpriv --pdeathsig=KILL -- /bin/sh -ec "$1" &',
   "c=$!",
+  '[ -z "$p" ] || kill -s KILL "$c" 2>/dev/null || :',
   // wait returns early when a trapped signal arrives; the container's status ends the loop.
   'while :; do s=0; wait "$c" || s=$?; kill -0 "$c" 2>/dev/null || exit "$s"; done',
   "",
@@ -317,7 +327,10 @@ export async function containerPid(
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
     // Its root, seen from its own mount namespace, is rootDir once it has chrooted.
-    return (await Deno.readLink(`/proc/${pid}/root`)) === launch.rootDir ? pid : undefined;
+    const root = await Deno.readLink(`/proc/${pid}/root`);
+    return root === launch.rootDir || root === await Deno.realPath(launch.rootDir)
+      ? pid
+      : undefined;
   } catch {
     return undefined;
   }

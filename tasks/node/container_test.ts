@@ -58,9 +58,10 @@ Deno.test("containerScript() binds each binary read-only at the image's path", (
 
 Deno.test("containerScript() builds the root on a tmpfs with a fresh /proc and a read-only /dev", () => {
   const l = lines(containerScript(launch()));
-  assert.equal(l[0], "R=/run/hamon/pods/uid-1/prometheus/root");
-  assert.equal(l[2], 'mkdir -p "$R"');
-  assert.equal(l[3], 'mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$R"');
+  assert.deepEqual(l.slice(0, 2), ["trap 'exit 143' TERM", "trap 'exit 129' HUP"]);
+  assert.equal(l[2], "R=/run/hamon/pods/uid-1/prometheus/root");
+  assert.equal(l[4], 'mkdir -p "$R"');
+  assert.equal(l[5], 'mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$R"');
   assert.ok(l.includes('mount -t proc -o nosuid,nodev,noexec proc "$R"/proc'));
   assert.ok(l.includes('bind /dev/urandom "$R"/dev/urandom rw'));
   assert.ok(
@@ -244,20 +245,26 @@ Deno.test("execCommand() enters the container's namespaces and root as its user"
 });
 
 Deno.test("FORWARDER_SCRIPT passes SIGTERM to the container and exits with its status", async () => {
-  // The container's part, without namespaces: announce, then leave with 42 on SIGTERM.
-  const inner = "trap 'exit 42' TERM; echo ready; while :; do sleep 0.05; done";
+  // The container's part, without namespaces: announce, then leave with 42 on SIGTERM. (The
+  // pause lets the forwarder learn its pid first, as the building of a root always does.)
+  const inner = "trap 'exit 42' TERM; sleep 0.1; echo ready; while :; do sleep 0.05; done";
   const child = new Deno.Command("/bin/sh", {
     args: ["-c", FORWARDER_SCRIPT, "container", inner],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  const reader = child.stdout.getReader();
-  const first = await reader.read();
-  assert.equal(new TextDecoder().decode(first.value), "ready\n");
-  child.kill("SIGTERM");
-  assert.equal((await child.status).code, 42);
-  reader.releaseLock();
-  await child.stdout.cancel();
+  const guard = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  try {
+    const reader = child.stdout.getReader();
+    const first = await reader.read();
+    assert.equal(new TextDecoder().decode(first.value), "ready\n");
+    child.kill("SIGTERM");
+    assert.equal((await child.status).code, 42);
+    reader.releaseLock();
+    await child.stdout.cancel();
+  } finally {
+    clearTimeout(guard);
+  }
 });
 
 Deno.test("FORWARDER_SCRIPT exits with the container's own exit status", async () => {

@@ -13,14 +13,20 @@ export interface StaticPod {
 }
 
 /** The mirror pod a kubelet would publish for a static pod of `node`. Pure. */
-export function mirrorPod(p: StaticPod, node: string, hostImage: string): K8sObject {
+export function mirrorPod(
+  p: StaticPod,
+  node: { name: string; uid: string },
+  hostImage: string,
+): K8sObject {
   return {
     apiVersion: "v1",
     kind: "Pod",
     metadata: {
-      name: `${p.name}-${node}`,
+      name: `${p.name}-${node.name}`,
       namespace: "kube-system",
       labels: p.labels,
+      // NodeRestriction lets a node create only the mirror pods it owns.
+      ownerReferences: [{ apiVersion: "v1", kind: "Node", name: node.name, uid: node.uid }],
       annotations: {
         // What makes a kubelet's pod a mirror: the API server keeps it, the node runs nothing.
         "kubernetes.io/config.mirror": "local",
@@ -28,7 +34,7 @@ export function mirrorPod(p: StaticPod, node: string, hostImage: string): K8sObj
       },
     },
     spec: {
-      nodeName: node,
+      nodeName: node.name,
       hostNetwork: true,
       priorityClassName: "system-node-critical",
       tolerations: [{ operator: "Exists" }],

@@ -6,7 +6,6 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { run, runOk } from "../proc/run.ts";
 import { gatewayOf, parseCidr } from "./ipv4.ts";
 
@@ -21,7 +20,7 @@ export interface PodNetworkConfig {
   podCidr: string;
   /** Service addresses: routed from pods to the gateway, where kube-proxy translates them. */
   serviceCidr: string;
-  /** Holds the record of the sysctls we changed and the containers' root folders. */
+  /** Holds the containers' root folders; mounts left under it are swept. */
   stateDir: string;
 }
 
@@ -35,6 +34,13 @@ export const DEFAULT_POD_NETWORK: Readonly<PodNetworkConfig> = {
   // A tmpfs: cleared at boot, like the namespaces, links and sysctls it describes.
   stateDir: "/run/hamon",
 };
+
+/**
+ * The interface group of every bridge and host veth of a pod network on this machine, of this
+ * run or of another (a test's). The firewall lets pod and Service addresses out only through
+ * these links and loopback, so two networks on one machine do not drop each other's traffic.
+ */
+export const POD_LINK_GROUP = 26721;
 
 /** Checks names and ranges before anything is created; throws naming the field. */
 export function checkPodNetworkConfig(cfg: PodNetworkConfig): void {
@@ -126,15 +132,16 @@ export function nftRuleset(cfg: PodNetworkConfig): string {
     `add rule ${t} input iifname ${br} ct status dnat accept`,
     `add rule ${t} input iifname ${br} meta l4proto { icmp, ipv6-icmp } accept`,
     `add rule ${t} input iifname ${br} counter reject with icmpx type admin-prohibited`,
-    // Routed traffic: only from the bridge back onto it (pod to pod, pod to Service to pod).
+    // Routed traffic: only from the bridge back onto it (pod to pod, pod to Service to pod);
+    // our addresses neither come in nor go out through a link that is not a pod network's.
     `add rule ${t} forward iifname ${br} oifname ${br} accept`,
     `add rule ${t} forward iifname ${br} counter drop`,
     `add rule ${t} forward oifname ${br} counter drop`,
-    `add rule ${t} forward ip saddr ${ours} counter drop`,
-    `add rule ${t} forward ip daddr ${ours} counter drop`,
-    // The last word, forwarded or local: our addresses never go out of another interface.
-    `add rule ${t} postrouting oifname != { "lo", ${br} } ip saddr ${ours} counter drop`,
-    `add rule ${t} postrouting oifname != { "lo", ${br} } ip daddr ${ours} counter drop`,
+    `add rule ${t} forward iifgroup != ${POD_LINK_GROUP} ip daddr ${ours} counter drop`,
+    `add rule ${t} forward oifgroup != ${POD_LINK_GROUP} ip saddr ${ours} counter drop`,
+    // The last word, forwarded or local: our addresses never leave through another interface.
+    `add rule ${t} postrouting oifname != "lo" oifgroup != ${POD_LINK_GROUP} ip saddr ${ours} counter drop`,
+    `add rule ${t} postrouting oifname != "lo" oifgroup != ${POD_LINK_GROUP} ip daddr ${ours} counter drop`,
     "",
   ].join("\n");
 }
@@ -160,8 +167,18 @@ function sysctlPath(name: string): string {
   return `/proc/sys/${name.replaceAll(".", "/")}`;
 }
 
-function sysctlRecordPath(cfg: PodNetworkConfig): string {
-  return join(cfg.stateDir, "sysctl-before.json");
+/**
+ * The machine's sysctls before the first pod network came up: one record for every network on
+ * the machine (a run's, a test's), written by the first and restored by the teardown that leaves
+ * none, whatever the order in which they come and go. On a tmpfs, like the sysctls themselves.
+ */
+export const SYSCTL_RECORD = "/run/pod-network-sysctl-before.json";
+
+/** Whether a bridge or veth of any pod network is still on the machine. */
+async function anyPodLinkLeft(): Promise<boolean> {
+  // Not -j: iproute2 6.1 prints an empty object for each link the group filter leaves out.
+  const out = await runOk("ip", ["-o", "link", "show", "group", String(POD_LINK_GROUP)]);
+  return out.trim() !== "";
 }
 
 /** `ip -batch` lines that plug a pod's netns into the bridge (run on the host). */
@@ -172,6 +189,7 @@ export function hostSideCommands(cfg: PodNetworkConfig, podKey: string): string[
     `netns add ${ns}`,
     `link add ${veth} type veth peer name eth0 netns ${ns}`,
     // Hairpin: a pod reaching itself through its Service comes back through its own port.
+    `link set ${veth} group ${POD_LINK_GROUP}`,
     `link set ${veth} master ${cfg.bridge}`,
     `link set ${veth} type bridge_slave hairpin on`,
     `link set ${veth} up`,
@@ -215,13 +233,13 @@ function writeSysctl(name: string, value: string): void {
 }
 
 /**
- * Creates the bridge with the gateway address, sets the sysctls (recording the previous values
- * once, so a crashed run's record survives) and loads our nftables table. Idempotent.
+ * Creates the bridge with the gateway address, sets the sysctls (recording the machine's values
+ * first, see SYSCTL_RECORD) and loads our nftables table. Idempotent.
  */
 export async function ensurePodNetwork(cfg: PodNetworkConfig): Promise<void> {
   checkPodNetworkConfig(cfg);
   mkdirSync(cfg.stateDir, { recursive: true });
-  const record = sysctlRecordPath(cfg);
+  const record = SYSCTL_RECORD;
   if (!existsSync(record)) {
     const before: Record<string, string> = {};
     for (const name of globalSysctls(cfg)) {
@@ -244,6 +262,7 @@ export async function ensurePodNetwork(cfg: PodNetworkConfig): Promise<void> {
   const gw = gatewayOf(cfg.podCidr);
   await runOk("ip", ["-batch", "-"], {
     stdin: [
+      `link set ${cfg.bridge} group ${POD_LINK_GROUP}`,
       `addr replace ${gw}/${prefixLength(cfg.podCidr)} dev ${cfg.bridge}`,
       `link set ${cfg.bridge} up`,
       // The host reaches Services from the gateway address, so pods can answer it.
@@ -360,8 +379,8 @@ export function mountsUnder(mountinfo: string, dir: string): string[] {
 
 /**
  * Removes everything of ours: processes in our netns, the netns, our veths, the bridge, the
- * nftables table, mounts under the state dir, and restores the recorded sysctls. Safe to run when
- * nothing is there.
+ * nftables table, mounts under the state dir; and restores the recorded sysctls when no pod
+ * network is left on the machine. Safe to run when nothing is there.
  */
 export async function teardownPodNetwork(cfg: PodNetworkConfig): Promise<Removed> {
   checkPodNetworkConfig(cfg);
@@ -401,8 +420,8 @@ export async function teardownPodNetwork(cfg: PodNetworkConfig): Promise<Removed
     await runOk("umount", ["-l", path]);
     removed.mounts.push(path);
   }
-  const record = sysctlRecordPath(cfg);
-  if (existsSync(record)) {
+  const record = SYSCTL_RECORD;
+  if (existsSync(record) && !(await anyPodLinkLeft())) {
     const before = JSON.parse(readFileSync(record, "utf8")) as Record<string, string>;
     for (const [name, value] of Object.entries(before)) {
       if (readSysctl(name) !== undefined) writeSysctl(name, value);

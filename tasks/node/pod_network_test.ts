@@ -62,12 +62,12 @@ Deno.test("nftRuleset() forwards only from the bridge back onto it and drops the
     'add rule inet hamon forward iifname "hamon0" oifname "hamon0" accept',
     'add rule inet hamon forward iifname "hamon0" counter drop',
     'add rule inet hamon forward oifname "hamon0" counter drop',
-    "add rule inet hamon forward ip saddr { 198.18.0.0/16, 198.19.0.0/16 } counter drop",
-    "add rule inet hamon forward ip daddr { 198.18.0.0/16, 198.19.0.0/16 } counter drop",
+    "add rule inet hamon forward iifgroup != 26721 ip daddr { 198.18.0.0/16, 198.19.0.0/16 } counter drop",
+    "add rule inet hamon forward oifgroup != 26721 ip saddr { 198.18.0.0/16, 198.19.0.0/16 } counter drop",
   ]);
   assert.ok(
     nftRuleset(cfg).includes(
-      'add rule inet hamon postrouting oifname != { "lo", "hamon0" } ip saddr { 198.18.0.0/16, 198.19.0.0/16 } counter drop',
+      'add rule inet hamon postrouting oifname != "lo" oifgroup != 26721 ip saddr { 198.18.0.0/16, 198.19.0.0/16 } counter drop',
     ),
   );
 });
@@ -108,6 +108,7 @@ Deno.test("hostSideCommands() and podSideCommands() plug the pod in with a Servi
   assert.deepEqual(hostSideCommands(cfg, pod), [
     "netns add hamon-monitoring_grafana-0",
     `link add ${veth} type veth peer name eth0 netns hamon-monitoring_grafana-0`,
+    `link set ${veth} group 26721`,
     `link set ${veth} master hamon0`,
     `link set ${veth} type bridge_slave hairpin on`,
     `link set ${veth} up`,

@@ -15,33 +15,40 @@ export interface RunOptions {
   onStderrLine?: (line: string) => void;
 }
 
-/** Reads a stream to its end, calling `onLine` per complete line; returns the whole text. */
+/** Reads a stream to its end, calling `onLine` per complete line; returns the whole bytes. */
 async function collect(
   stream: ReadableStream<Uint8Array>,
   onLine: ((line: string) => void) | undefined,
-): Promise<string> {
+): Promise<Uint8Array> {
   const dec = new TextDecoder();
-  let all = "";
+  const chunks: Uint8Array[] = [];
   let partial = "";
   for await (const chunk of stream) {
-    const text = dec.decode(chunk, { stream: true });
-    all += text;
+    chunks.push(chunk);
     if (!onLine) continue;
-    const lines = (partial + text).split("\n");
+    const lines = (partial + dec.decode(chunk, { stream: true })).split("\n");
     partial = lines.pop() ?? "";
     for (const line of lines) onLine(line);
   }
-  const rest = dec.decode();
-  all += rest;
-  if (onLine && partial + rest !== "") onLine(partial + rest);
+  if (onLine) {
+    const rest = partial + dec.decode();
+    if (rest !== "") onLine(rest);
+  }
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
   return all;
 }
 
-export async function run(
+/** Like run(), with stdout as bytes (for output measured in bytes, such as git cat-file's). */
+export async function runBytes(
   cmd: string,
   args: readonly string[],
   opts: RunOptions = {},
-): Promise<RunResult> {
+): Promise<{ code: number; stdout: Uint8Array; stderr: string }> {
   const command = new Deno.Command(cmd, {
     args: [...args],
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
@@ -65,20 +72,32 @@ export async function run(
     } catch { /* already gone */ }
   }, opts.timeoutMs ?? 600_000);
   try {
+    // Output is read while the input is written: a program that answers as it reads (git
+    // cat-file --batch) would otherwise fill its output pipe and stop reading.
+    const done = Promise.all([
+      collect(child.stdout, undefined),
+      collect(child.stderr, opts.onStderrLine),
+      child.status,
+    ]);
     if (opts.stdin !== undefined) {
       const w = child.stdin.getWriter();
       await w.write(new TextEncoder().encode(opts.stdin));
       await w.close();
     }
-    const [stdout, stderr, status] = await Promise.all([
-      collect(child.stdout, undefined),
-      collect(child.stderr, opts.onStderrLine),
-      child.status,
-    ]);
-    return { code: status.code, stdout, stderr };
+    const [stdout, stderr, status] = await done;
+    return { code: status.code, stdout, stderr: new TextDecoder().decode(stderr) };
   } finally {
     clearTimeout(timer);
   }
+}
+
+export async function run(
+  cmd: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
+  const r = await runBytes(cmd, args, opts);
+  return { code: r.code, stdout: new TextDecoder().decode(r.stdout), stderr: r.stderr };
 }
 
 /** Like run(), but throws with the command's stderr when it exits non-zero. */

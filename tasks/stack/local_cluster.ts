@@ -28,6 +28,7 @@ import {
   teardownPodNetwork,
 } from "../node/pod_network.ts";
 import { type K8sObject, kustomizeBuild } from "../render/kustomize.ts";
+import { run } from "../proc/run.ts";
 import { addons } from "./addons.ts";
 import { CONTROL_PLANE_PORTS, controlPlanePods } from "./control_plane_pods.ts";
 import type { Pki } from "../controlplane/pki.ts";
@@ -146,10 +147,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
 
   // One local cluster per machine: its pod network, bridge and firewall table are the machine's,
   // whichever checkout starts it.
-  claimMachine(podNet.stateDir);
-  // A previous run killed with SIGKILL: its namespaces, bridge, table, mounts and data go first.
-  await cleanupStale(podNet);
-  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  await sweepStale(podNet, dir);
   mkdirSync(join(dir, "logs"), { recursive: true });
 
   const objects = opts.objects ?? (await kustomizeBuild(join(OVERLAYS_DIR, cluster))).objects;
@@ -167,6 +165,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   // Cleanups run last added first: forwards, the agent's pods, then the network and the data.
   supervisor.addCleanup(async () => {
     removeState();
+    await removeKubeProxyRules();
     await teardownPodNetwork(podNet);
     rmSync(dir, { recursive: true, force: true });
     rmSync(ownerFile(podNet.stateDir), { force: true });
@@ -388,6 +387,23 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     await supervisor.stopAll();
     throw e;
   }
+}
+
+/** kube-proxy's own sweep of the rules it programmed (it leaves them when it stops). */
+async function removeKubeProxyRules(): Promise<void> {
+  await run(toolPath("kube-proxy"), ["--cleanup", "--proxy-mode=nftables"], { timeoutMs: 60_000 });
+}
+
+/**
+ * What a new run does first, and all a run killed with SIGKILL needs: claims the machine (refused
+ * while another local cluster runs), then removes what a killed run left: kube-proxy's rules, the
+ * pod network's namespaces, bridge, table and mounts, and the run's data.
+ */
+export async function sweepStale(podNet: PodNetworkConfig, dir: string): Promise<void> {
+  claimMachine(podNet.stateDir);
+  await removeKubeProxyRules();
+  await cleanupStale(podNet);
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
 }
 
 function ownerFile(stateDir: string): string {

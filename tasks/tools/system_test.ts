@@ -28,9 +28,9 @@ Deno.test("TEST_PACKAGES names Chromium for the browser test", () => {
   assert.ok(TEST_PACKAGES.some((p) => p.name === "chromium" && p.file === "/usr/bin/chromium"));
 });
 
-Deno.test("UP_PACKAGES names ip and nft for the node agent's pod network", () => {
+Deno.test("UP_PACKAGES names openssl for the control plane, ip and nft for the pod network", () => {
   assert.deepEqual(
     UP_PACKAGES.filter((p) => p.name !== "util-linux").map((p) => [p.name, p.file]),
-    [["iproute2", "/usr/sbin/ip"], ["nftables", "/usr/sbin/nft"]],
+    [["openssl", "/usr/bin/openssl"], ["iproute2", "/usr/sbin/ip"], ["nftables", "/usr/sbin/nft"]],
   );
 });

@@ -69,18 +69,26 @@ export class ResultCache {
   ): Promise<T[]> {
     const keys = items.map(keyOf);
     const found = new Map<string, T>();
-    const missing = new Map<string, I>();
-    await Promise.all([...new Set(keys)].map(async (key, _i) => {
+    const distinct = [...new Set(keys)];
+    const hit = new Set<string>();
+    await Promise.all(distinct.map(async (key) => {
       const id = `${kind}/${key}`;
       const known = this.#memory.get(id);
       if (known) {
         found.set(key, await known as T);
+        hit.add(key);
         return;
       }
       const read = await this.#read<T>(kind, key);
-      if (read.hit) found.set(key, read.value as T);
-      else missing.set(key, items[keys.indexOf(key)] as I);
+      if (read.hit) {
+        found.set(key, read.value as T);
+        hit.add(key);
+      }
     }));
+    // In the items' order, not in the order the reads finished: the same run computes the same.
+    const missing = new Map(
+      distinct.filter((k) => !hit.has(k)).map((k) => [k, items[keys.indexOf(k)] as I]),
+    );
     if (missing.size > 0) {
       // In the items' order, not in the order the reads above happened to finish.
       const pending = [...new Set(keys)].filter((k) => missing.has(k));

@@ -73,6 +73,8 @@ interface Expected {
   line: number | string | RegExp | ((r: Repo) => number);
   message: string | RegExp;
   severity?: "error" | "warning";
+  /** The clusters the finding must name, exactly. */
+  clusters?: string[];
 }
 
 interface Case {
@@ -82,6 +84,12 @@ interface Case {
   apply: (r: Repo) => void | Promise<void>;
   /** A bad change: the finding that must be among the results. */
   expect?: Expected;
+  /** No finding of this family may name this cluster. */
+  forbid?: { family: Family; cluster: string };
+  /** Tool processes at once (default 2). */
+  concurrency?: number;
+  /** Runs without the shared result cache, so every tool step of the case runs. */
+  uncached?: true;
 }
 
 const bad: Case[] = [
@@ -219,10 +227,27 @@ const bad: Case[] = [
     apply: (r) =>
       r.replace("overlays/staging/patches/prometheus-k8s.yaml", "retention: 7d", "retention: 9d"),
     expect: {
+      // The value is set in the cluster's folder: that is where to change it.
+      family: "freshness",
+      file: "clusters/staging/prometheus.yaml",
+      line: "retention_time: 7d",
+      message:
+        /^stale: overlays\/staging\/patches\/prometheus-k8s\.yaml:\d+ has `retention: 9d` where generate now writes `retention: 7d` from spec\.config\.retention_time here; .*run `deno task generate staging`$/,
+    },
+  },
+  {
+    name: "a line added by hand to an overlay",
+    apply: (r) =>
+      r.replace(
+        "overlays/staging/patches/prometheus-k8s.yaml",
+        "  retention: 7d\n",
+        "  retention: 7d\n  walCompression: true\n",
+      ),
+    expect: {
       family: "freshness",
       file: "overlays/staging/patches/prometheus-k8s.yaml",
-      line: "retention: 9d",
-      message: /found `retention: 9d`; .*run `deno task generate staging`/,
+      line: "walCompression: true",
+      message: /found `walCompression: true`; .*run `deno task generate staging`/,
     },
   },
   {
@@ -231,10 +256,38 @@ const bad: Case[] = [
       r.replace("clusters/staging/prometheus.yaml", "retention_time: 7d", "retention_time: 8d"),
     expect: {
       family: "freshness",
-      file: "overlays/staging/patches/prometheus-k8s.yaml",
-      line: "retention: 7d",
+      file: "clusters/staging/prometheus.yaml",
+      line: "retention_time: 8d",
       message:
-        /^stale: expected what generate writes now \(line \d+: `retention: 8d`\), found `retention: 7d`/,
+        /^stale: overlays\/staging\/patches\/prometheus-k8s\.yaml:\d+ has `retention: 7d` where generate now writes `retention: 8d` from spec\.config\.retention_time here/,
+    },
+  },
+  {
+    name: "an alert threshold changed without generate",
+    clusters: ["production"],
+    apply: (r) => r.replace("clusters/production/prometheus.yaml", "hours: 48", "hours: 12"),
+    expect: {
+      family: "freshness",
+      file: "clusters/production/prometheus.yaml",
+      line: "hours: 12",
+      message:
+        /^stale: overlays\/production\/rules\/node-exporter\.yaml:\d+ has `.*48.*` where generate now writes `.*12.*` from spec\.rules\.node_exporter\.\w+\.warning\.hours here/,
+    },
+  },
+  {
+    name: "an external label added without generate",
+    apply: (r) =>
+      r.replace(
+        "clusters/staging/cluster.yaml",
+        "    region: eu-west-1\n",
+        "    region: eu-west-1\n    team: sre\n",
+      ),
+    expect: {
+      family: "freshness",
+      file: "clusters/staging/cluster.yaml",
+      line: "team: sre",
+      message:
+        /^stale: overlays\/staging\/patches\/prometheus-k8s\.yaml:\d+ lacks `team: sre`, which generate now writes from spec\.externalLabels\.team here/,
     },
   },
   {
@@ -439,6 +492,28 @@ const bad: Case[] = [
     },
   },
 
+  {
+    // Both renders go to one kubeconform run; each error must stay with its own cluster.
+    name: "an object invalid in one cluster's overlay only",
+    clusters: ["production", "staging"],
+    concurrency: 1,
+    uncached: true,
+    apply: (r) =>
+      r.replace(
+        "overlays/staging/patches/alertmanager-main.yaml",
+        "  replicas: 3\n",
+        "  replicas: 3\n  replica: 3\n",
+      ),
+    expect: {
+      family: "schemas",
+      file: "overlays/staging/patches/alertmanager-main.yaml",
+      line: "replica: 3",
+      message: /additional properties 'replica' not allowed/,
+      clusters: ["staging"],
+    },
+    forbid: { family: "schemas", cluster: "production" },
+  },
+
   // ---- rules
   {
     name: "an extra alert without severity",
@@ -607,6 +682,71 @@ const bad: Case[] = [
     },
   },
   {
+    name: "a route matcher with a doubled operator",
+    apply: async (r) => {
+      r.replace(
+        "clusters/staging/alertmanager.yaml",
+        "        receiver: chat\n",
+        "        receiver: chat\n        routes:\n          - receiver: chat\n" +
+          "            matchers:\n              - severity == critical\n",
+      );
+      await r.generate("staging");
+    },
+    expect: {
+      family: "routing",
+      file: "clusters/staging/alertmanager.yaml",
+      line: "- severity == critical",
+      message:
+        /^expected matchers Alertmanager's strict UTF-8 parser accepts, found "severity == critical": .*which reads the value as "= critical", so the route never matches$/,
+    },
+  },
+  {
+    name: "an inhibition whose matcher value begins with an operator",
+    apply: async (r) => {
+      r.write(
+        "clusters/staging/alertmanager.yaml",
+        r.read("clusters/staging/alertmanager.yaml") +
+          "      inhibit_rules:\n        - source_matchers: ['alertname = \"NodeDown\"']\n" +
+          "          target_matchers: ['severity = \"=warning\"']\n          equal: [instance]\n",
+      );
+      await r.generate("staging");
+    },
+    expect: {
+      family: "routing",
+      file: "clusters/staging/alertmanager.yaml",
+      line: "target_matchers:",
+      message: /found "=warning" in .*begins with `=`.*did you mean severity = "warning"\?\)$/,
+    },
+  },
+  {
+    name: "a route test label value that begins with an operator",
+    apply: (r) =>
+      r.replace(
+        "clusters/staging/routes-test.yaml",
+        "{ alertname: NodeDown, severity: critical }",
+        '{ alertname: NodeDown, severity: "=critical" }',
+      ),
+    expect: {
+      family: "routing",
+      file: "clusters/staging/routes-test.yaml",
+      line: 'severity: "=critical"',
+      message: /^expected the value of label severity as an alert carries it, found "=critical"/,
+    },
+  },
+  {
+    name: "a misspelt field of a receiver, refused by amtool at its line",
+    apply: async (r) => {
+      r.replace("clusters/staging/alertmanager.yaml", "send_resolved: true", "send_resolve: true");
+      await r.generate("staging");
+    },
+    expect: {
+      family: "routing",
+      file: "clusters/staging/alertmanager.yaml",
+      line: "send_resolve: true",
+      message: /^expected a configuration amtool check-config accepts, found: .*send_resolve/,
+    },
+  },
+  {
     name: "an inline Slack webhook URL",
     apply: (r) => {
       r.replace(
@@ -731,7 +871,7 @@ const bad: Case[] = [
     expect: {
       family: "routing",
       file: "clusters/staging/alertmanager.yaml",
-      line: 1,
+      line: "source_matchers: ['severity = = \"critical\"']",
       message: /^expected a configuration amtool check-config accepts, found: /,
     },
   },
@@ -816,6 +956,31 @@ const bad: Case[] = [
       file: "base/dashboards/nodes.json",
       line: "[30s]",
       message: /expected at least \S+ \(4 scrape intervals\) or \$__rate_interval/,
+    },
+  },
+
+  {
+    name: "a cluster scrape interval too slow for a dashboard's fixed range",
+    apply: async (r) => {
+      r.replace(
+        "base/dashboards/nodes.json",
+        'instance=~\\"$instance\\"}[$__rate_interval]))",',
+        'instance=~\\"$instance\\"}[5m]))",',
+      );
+      r.replace(
+        "clusters/staging/cluster.yaml",
+        "  storage:\n",
+        "  scrapeInterval: 2m\n  storage:\n",
+      );
+      await r.generate("staging");
+    },
+    expect: {
+      family: "dashboards",
+      file: "clusters/staging/cluster.yaml",
+      line: "scrapeInterval: 2m",
+      message:
+        /^base\/dashboards\/nodes\.json:\d+: rate\(\) range \[5m\] is too short for a 2m scrape interval: .*\(this cluster's scrape interval, spec\.scrapeInterval here/,
+      clusters: ["staging"],
     },
   },
 
@@ -1170,8 +1335,8 @@ function runCase(c: Case): Promise<Outcome> {
     await c.apply(repo);
     const { findings } = await validateRepo(repo.root, {
       clusters: c.clusters ?? ["staging"],
-      cacheDir,
-      concurrency: 2,
+      cacheDir: c.uncached ? null : cacheDir,
+      concurrency: c.concurrency ?? 2,
       // The API server's family has its own cases (dry_run_test.ts): one server per case here
       // would cost seconds each.
       apiServer: false,
@@ -1192,7 +1357,8 @@ function outcome(c: Case): Promise<Outcome> {
 }
 
 function show(f: Reported): string {
-  return `${f.file}:${f.line}: ${f.severity} [${f.family}/${f.check}] ${f.message}`;
+  return `${f.file}:${f.line}: ${f.severity} [${f.family}/${f.check}] ${f.message} ` +
+    `(${f.clusters.join(", ") || "base"})`;
 }
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -1220,13 +1386,22 @@ for (const c of bad) {
         const match = findings.find((f) =>
           f.family === e.family && f.file === e.file && f.line === line &&
           f.severity === (e.severity ?? "error") &&
-          (typeof e.message === "string" ? f.message === e.message : e.message.test(f.message))
+          (typeof e.message === "string" ? f.message === e.message : e.message.test(f.message)) &&
+          (e.clusters === undefined || f.clusters.join() === e.clusters.join())
         );
         ok(
           match,
-          `expected ${e.severity ?? "error"} at ${e.file}:${line} [${e.family}] ${e.message}\n` +
+          `expected ${e.severity ?? "error"} at ${e.file}:${line} [${e.family}] ${e.message}` +
+            `${e.clusters ? ` for ${e.clusters.join(", ")}` : ""}\n` +
             `found:\n${findings.map(show).join("\n")}`,
         );
+        const forbid = c.forbid;
+        if (forbid) {
+          const wrong = findings.filter((f) =>
+            f.family === forbid.family && f.clusters.includes(forbid.cluster)
+          );
+          assertEquals(wrong.map(show), []);
+        }
       } finally {
         rmSync(repo.root, { recursive: true, force: true });
       }

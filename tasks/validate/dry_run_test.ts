@@ -1,6 +1,6 @@
 /**
- * The API server family: three mistakes that kubeconform and our strict schemas accept are
- * rejected by a real kube-apiserver, each reported at the line of base/ that makes it.
+ * The API server family: mistakes that kubeconform and our strict schemas accept are rejected by
+ * a real kube-apiserver, each reported at the line of base/ or clusters/ that makes it.
  */
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { ROOT } from "../model/paths.ts";
 import { KubeError } from "../kube/client.ts";
 import { namespacesOf, refineField, rejectionsOf } from "./dry_run.ts";
+import { generate } from "../generate/main.ts";
 import { validateRepo } from "./validate.ts";
 
 Deno.test("rejectionsOf() strips the field from each cause's message", () => {
@@ -66,7 +67,7 @@ function edit(root: string, path: string, from: string, to: string): void {
   writeFileSync(join(root, path), text.replace(from, to));
 }
 
-Deno.test("validate: the API server rejects a port out of range, a selector not matching its template and a bad label value, at their lines in base/", async () => {
+Deno.test("validate: the API server rejects a port out of range, a selector not matching its template, a bad label value and a bad IngressClass name, at their lines in base/ and clusters/", async () => {
   const root = mkdtempSync(join(tmpdir(), "dry-run-"));
   try {
     for (
@@ -89,9 +90,30 @@ Deno.test("validate: the API server rejects a port out of range, a selector not 
       "metadata:\n  name: kube-state-metrics\n",
       "metadata:\n  name: kube-state-metrics\n  labels:\n    team: platform team\n",
     );
+    // A value of the cluster's folder that only the API server refuses (an IngressClass name
+    // is a DNS subdomain): reported in clusters/local/, not in the generated Ingress.
+    edit(
+      root,
+      "clusters/local/cluster.yaml",
+      "  storage:\n",
+      "  ingress:\n    className: Nginx_Public\n    grafanaHost: grafana.local.example.com\n" +
+        "    thanosHost: thanos.local.example.com\n    thanosAuth:\n" +
+        "      basicAuthSecret: thanos-query-users\n  storage:\n",
+    );
+    const errors: string[] = [];
+    assert.equal(
+      await generate({ root, names: ["local"], out: () => {}, err: (l) => errors.push(l) }),
+      0,
+      errors.join("\n"),
+    );
     const { findings } = await validateRepo(root, { clusters: ["local"], cacheDir: null });
+    // The message up to its first colon, and the place it was rendered, when it says so.
     const api = findings.filter((f) => f.family === "api server")
-      .map((f) => `${f.file}:${f.line} ${f.field}: ${f.message.split(":")[0]}`).sort();
+      .map((f) =>
+        `${f.file}:${f.line} ${f.field}: ${f.message.split(":")[0]}${
+          / \(spec\.[^)]*generated into [^:]+/.exec(f.message)?.[0] ?? ""
+        }`
+      ).sort();
     assert.deepEqual(
       api,
       [
@@ -103,6 +125,13 @@ Deno.test("validate: the API server rejects a port out of range, a selector not 
         `base/thanos-query/deployment.yaml:${
           lineOf(root, "base/thanos-query/deployment.yaml", "      labels:")
         } Deployment/monitoring/thanos-query spec.template.metadata.labels: Invalid value`,
+        ...["grafana", "thanos-query"].map((name) =>
+          `clusters/local/cluster.yaml:${
+            lineOf(root, "clusters/local/cluster.yaml", "className: Nginx_Public")
+          } spec.ingress.className: Invalid value (spec.ingress.className rendered as ` +
+          `Ingress/monitoring/${name} spec.ingressClassName, generated into ` +
+          `overlays/local/ingress.yaml`
+        ),
       ].sort(),
     );
     for (const f of findings.filter((f) => f.family === "api server")) {

@@ -1,4 +1,5 @@
 /** The three outputs of validate: text for people, GitHub annotations for CI, JSON for tools. */
+import { escapeData, escapeProperty } from "./workflow_commands.ts";
 import { FAMILIES, type ProgressEvent, type Reported, type Summary } from "./validate.ts";
 
 export type Format = "text" | "github" | "json";
@@ -56,14 +57,6 @@ export function formatSummaryTable(summary: Summary): string {
   const fmt = (r: readonly string[]) =>
     r.map((v, i) => v.padEnd(widths[i] as number)).join("  ").trimEnd();
   return [fmt(header), ...rows.map(fmt)].join("\n");
-}
-
-/** Escapes data of a workflow command (`%`, CR, LF), and properties also `:` and `,`. */
-function escapeData(s: string): string {
-  return s.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
-}
-function escapeProperty(s: string): string {
-  return escapeData(s).replaceAll(":", "%3A").replaceAll(",", "%2C");
 }
 
 /** One `::error file=…,line=…,col=…,title=…::message` workflow command per finding. */

@@ -4,6 +4,7 @@
  * the first differing line and the command that fixes it.
  */
 import type { Finding } from "../model/finding.ts";
+import type { ClusterSpot } from "./cluster_values.ts";
 
 const CHECK = "freshness";
 
@@ -17,6 +18,54 @@ export function describeDifference(d: NonNullable<ReturnType<typeof firstDiffere
   return `(line ${d.line}: ${
     d.expected === undefined ? "end of file" : `\`${clip(d.expected)}\``
   }), found ${d.actual === undefined ? "the end of the file" : `\`${clip(d.actual)}\``}`;
+}
+
+/**
+ * The first place two texts differ, as a line diff sees it: the lines `expected` has there that
+ * `actual` lacks and the other way round, each side's first line number (1-based). A value
+ * changed in place has both sides; a line added by hand only `actual`'s.
+ */
+export function firstHunk(
+  expected: string,
+  actual: string,
+): { expectedLine: number; expected: string[]; actualLine: number; actual: string[] } | null {
+  if (expected === actual) return null;
+  const e = expected.split("\n");
+  const a = actual.split("\n");
+  let start = 0;
+  while (start < e.length && start < a.length && e[start] === a[start]) start++;
+  let endE = e.length;
+  let endA = a.length;
+  while (endE > start && endA > start && e[endE - 1] === a[endA - 1]) {
+    endE--;
+    endA--;
+  }
+  // Longest common subsequence of what is left (files are short: a table is cheap).
+  const n = endE - start;
+  const m = endA - start;
+  const lcs = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  const at = (i: number, j: number) => lcs[i]?.[j] ?? 0;
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      (lcs[i] as number[])[j] = e[start + i] === a[start + j]
+        ? 1 + at(i + 1, j + 1)
+        : Math.max(at(i + 1, j), at(i, j + 1));
+    }
+  }
+  const hunk = {
+    expectedLine: start + 1,
+    expected: [] as string[],
+    actualLine: start + 1,
+    actual: [] as string[],
+  };
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && e[start + i] === a[start + j] && at(i, j) === 1 + at(i + 1, j + 1)) break;
+    if (j >= m || (i < n && at(i + 1, j) >= at(i, j + 1))) hunk.expected.push(e[start + i++] ?? "");
+    else hunk.actual.push(a[start + j++] ?? "");
+  }
+  return hunk;
 }
 
 /** The first line (1-based) where two texts differ, with both versions of it. */
@@ -33,14 +82,19 @@ export function firstDifference(
   return null;
 }
 
+/** Where in the cluster's folder a line of a generated file is written from (generated_lines.ts). */
+export type GeneratedLineSource = (path: string, line: number) => ClusterSpot | null;
+
 /**
  * Compares an overlay as generate would write it (`expected`, paths relative to the overlay)
- * with the files on disk (`actual`, same keys) for cluster `name`.
+ * with the files on disk (`actual`, same keys) for cluster `name`. A stale line that generate
+ * writes from a value of the cluster's folder (`source`) is reported at that value.
  */
 export function overlayFreshness(
   name: string,
   expected: ReadonlyMap<string, string>,
   actual: ReadonlyMap<string, string>,
+  source: GeneratedLineSource = () => null,
 ): Finding[] {
   const out: Finding[] = [];
   const fix = `run \`deno task generate ${name}\``;
@@ -61,6 +115,31 @@ export function overlayFreshness(
     }
     const d = firstDifference(text, found);
     if (!d) continue;
+    // A line generate writes that the file lacks (or has otherwise) comes from a cluster value;
+    // a line only the file has was added by hand, and is the overlay's.
+    const h = firstHunk(text, found);
+    const wanted = h?.expected[0];
+    const spot = h && wanted !== undefined ? source(path, h.expectedLine) : null;
+    if (h && wanted !== undefined && spot) {
+      const has = h.actual[0];
+      const from = spot.written
+        ? `from ${spot.field} here`
+        : `from the default of ${spot.field}, which this file does not set`;
+      const what = has === undefined
+        ? `lacks \`${clip(wanted)}\`, which generate now writes ${from}`
+        : `has \`${clip(has)}\` where generate now writes \`${clip(wanted)}\` ${from}`;
+      out.push({
+        severity: "error",
+        file: spot.file,
+        line: spot.line,
+        column: spot.column,
+        field: spot.field,
+        message: `stale: ${file(path)}:${h.actualLine} ${what}; an overlay is never edited by ` +
+          `hand, and a change of clusters/${name}/ needs generate: ${fix}`,
+        check: CHECK,
+      });
+      continue;
+    }
     out.push({
       severity: "error",
       file: file(path),

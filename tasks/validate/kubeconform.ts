@@ -4,28 +4,26 @@
  * and Flux). A kind without a schema is an error, never skipped.
  */
 import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
 import type { Finding } from "../model/finding.ts";
 import { ROOT, SCHEMA_CACHE_DIR, toolPath } from "../model/paths.ts";
 import { run } from "../proc/run.ts";
 import { type K8sObject, type Render, resourceId } from "../render/kustomize.ts";
 import { builtinDir, kubeconformSchemaArgs } from "../schemas/layout.ts";
+import { splitDocuments } from "./render.ts";
 
 export { KUBERNETES_VERSION } from "../schemas/sources.ts";
 
 const CHECK = "kubeconform";
 
-/**
- * kubeconform's worker goroutines. One keeps results in document order (which tells apart objects
- * of the same kind and name in different namespaces) and measured as fast as two on a full
- * render: the time goes into compiling each schema once, not into validating.
- */
-const WORKERS = "1";
-
 /** One schema violation (or a resource kubeconform could not check). */
 export interface KubeconformError {
   /** The rendered object, when it could be told from kubeconform's answer. */
   object?: K8sObject;
+  /** Its index among the render's objects. */
+  index?: number;
   /** `Kind/namespace/name` (`Kind/name` when the object is unknown). */
   resource: string;
   /** Path of the offending value in the object (`spec.template.spec`), "" for the whole object. */
@@ -49,8 +47,28 @@ export interface KubeconformOutput {
 /** Runs the pinned kubeconform once over a render and returns every error it reports. */
 export async function kubeconformErrors(
   render: Pick<Render, "yaml" | "objects">,
-  opts: { kubernetesVersion: string; schemaDir?: string },
+  opts: KubeconformOptions,
 ): Promise<KubeconformError[]> {
+  return (await kubeconformErrorsOfRenders([render], opts))[0] ?? [];
+}
+
+export interface KubeconformOptions {
+  kubernetesVersion: string;
+  schemaDir?: string;
+  /** kubeconform's worker goroutines (default 1: the time goes into compiling each schema). */
+  workers?: number;
+}
+
+/**
+ * Runs the pinned kubeconform once over several renders (one process compiles each schema once
+ * for all of them) and returns the errors of each render. Each render is written to files of its
+ * own (see stagedFiles()) and kubeconform names the file in each result: an error is told to its
+ * cluster exactly, and to its object by the file and the object's apiVersion, kind and name.
+ */
+export async function kubeconformErrorsOfRenders(
+  renders: ReadonlyArray<Pick<Render, "yaml" | "objects">>,
+  opts: KubeconformOptions,
+): Promise<KubeconformError[][]> {
   const schemaDir = opts.schemaDir ?? SCHEMA_CACHE_DIR;
   if (!existsSync(join(schemaDir, builtinDir(opts.kubernetesVersion)))) {
     throw new Error(
@@ -58,54 +76,127 @@ export async function kubeconformErrors(
         "run `deno task schemas`",
     );
   }
-  const r = await run(toolPath("kubeconform"), [
-    "-strict",
-    "-output",
-    "json",
-    "-kubernetes-version",
-    opts.kubernetesVersion,
-    "-n",
-    WORKERS,
-    ...kubeconformSchemaArgs(schemaDir),
-    "-",
-  ], { stdin: render.yaml });
-  let output: KubeconformOutput;
+  const dir = await mkdtemp(join(tmpdir(), "kubeconform-"));
   try {
-    output = JSON.parse(r.stdout);
-  } catch {
-    throw new Error(`kubeconform exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+    await Promise.all(renders.map(async (render, r) => {
+      await mkdir(join(dir, String(r)));
+      await Promise.all(
+        stagedFiles(render).map((f) => writeFile(join(dir, String(r), f.name), f.text)),
+      );
+    }));
+    const res = await run(toolPath("kubeconform"), [
+      "-strict",
+      "-output",
+      "json",
+      "-kubernetes-version",
+      opts.kubernetesVersion,
+      "-n",
+      String(opts.workers ?? 1),
+      ...kubeconformSchemaArgs(schemaDir),
+      dir,
+    ]);
+    let output: KubeconformOutput;
+    try {
+      output = JSON.parse(res.stdout);
+    } catch {
+      throw new Error(`kubeconform exited ${res.code}: ${res.stderr.trim() || res.stdout.trim()}`);
+    }
+    return errorsOf(output, renders.map((r) => r.objects));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  return errorsOf(output, render.objects);
 }
 
-/** Maps kubeconform's results to errors on the rendered objects. */
+/**
+ * The text of each object of a render, in the order of `objects`: kustomize's own documents
+ * (what kubeconform would read from the whole stream), or each object as JSON when the documents
+ * cannot be matched to the objects one to one.
+ */
+export function documentsOf(render: Pick<Render, "yaml" | "objects">): string[] {
+  const docs = splitDocuments(render.yaml);
+  return docs.length === render.objects.length
+    ? docs
+    : render.objects.map((o) => JSON.stringify(o));
+}
+
+/** What tells a render's objects apart in kubeconform's answer. */
+function keyOf(apiVersion: unknown, kind: unknown, name: unknown): string {
+  return `${apiVersion}\0${kind}\0${name}`;
+}
+
+/**
+ * Each object's index by its key, for the objects whose key is theirs alone in the render: all
+ * of a kustomize render, which refuses two objects of one kind, name and namespace and puts
+ * every namespaced object in the overlay's namespace.
+ */
+function uniqueKeys(objects: readonly K8sObject[]): Map<string, number> {
+  const seen = new Map<string, number>();
+  objects.forEach((o, i) => {
+    const k = keyOf(o.apiVersion, o.kind, o.metadata?.name);
+    seen.set(k, seen.has(k) ? -1 : i);
+  });
+  return new Map([...seen].filter(([, i]) => i >= 0));
+}
+
+/**
+ * The files a render is written to for kubeconform: `all.yaml` holds every object its
+ * apiVersion, kind and name tell apart, and any other object (the same kind and name twice, in
+ * two namespaces) has a file of its own, `o<index>.yaml`. A few files per render keep the cost
+ * of a single stream; the names make each result's object certain.
+ */
+export function stagedFiles(
+  render: Pick<Render, "yaml" | "objects">,
+): Array<{ name: string; text: string }> {
+  const docs = documentsOf(render).map((d) => (d.endsWith("\n") ? d : `${d}\n`));
+  const unique = new Set(uniqueKeys(render.objects).values());
+  const files = docs.flatMap((text, i) => unique.has(i) ? [] : [{ name: `o${i}.yaml`, text }]);
+  const all = docs.filter((_, i) => unique.has(i));
+  return all.length > 0 ? [{ name: "all.yaml", text: all.join("---\n") }, ...files] : files;
+}
+
+/** `…/<render>/all.yaml` or `…/<render>/o<object>.yaml`. */
+const STAGED = /(?:^|[\\/])(\d+)[\\/](?:all|o(\d+))\.yaml$/;
+
+/**
+ * Maps kubeconform's results to errors on the objects of each render: the render by the file
+ * kubeconform names, the object by that file and its apiVersion, kind and name.
+ */
 export function errorsOf(
   output: KubeconformOutput,
-  objects: readonly K8sObject[],
-): KubeconformError[] {
-  const taken = new Set<K8sObject>();
-  const errors: KubeconformError[] = [];
+  renders: ReadonlyArray<readonly K8sObject[]>,
+): KubeconformError[][] {
+  const out: Array<Array<KubeconformError & { index: number }>> = renders.map(() => []);
+  const keys = renders.map(uniqueKeys);
   for (const res of output.resources) {
     if (res.status !== "statusInvalid" && res.status !== "statusError") continue;
-    // Results come in document order, so the first object not yet reported is the one.
-    const object = objects.find((o) =>
-      !taken.has(o) && o.kind === res.kind && o.apiVersion === res.version &&
-      o.metadata?.name === res.name
-    );
-    if (object) taken.add(object);
+    const m = STAGED.exec(res.filename);
+    const r = m ? Number(m[1]) : -1;
+    const index = m?.[2] !== undefined
+      ? Number(m[2])
+      : (keys[r]?.get(keyOf(res.version, res.kind, res.name)) ?? -1);
+    const object = renders[r]?.[index];
+    const list = out[r] ?? out[0];
+    if (!list) continue;
     const resource = object ? resourceId(object) : [res.kind, res.name].filter(Boolean).join("/");
-    const base = object ? { object, resource } : { resource };
+    const base = object ? { object, index, resource } : { index: -1, resource };
     const details = res.validationErrors ?? [];
     if (details.length === 0) {
-      errors.push({ ...base, field: "", message: explain(res.msg, res.version, res.kind) });
+      list.push({ ...base, field: "", message: explain(res.msg, res.version, res.kind) });
     }
-    // kubeconform's order within one object varies from run to run.
-    const sorted = details
-      .map((d) => ({ ...base, field: object ? fieldPath(object, d.path) : d.path, message: d.msg }))
-      .sort((a, b) => compare(a.field, b.field) || compare(a.message, b.message));
-    errors.push(...sorted);
+    for (const d of details) {
+      list.push({ ...base, field: object ? fieldPath(object, d.path) : d.path, message: d.msg });
+    }
   }
-  return errors;
+  // kubeconform's order (within an object, and across objects with several workers) varies
+  // from run to run: document order, then field and message.
+  return out.map((list) =>
+    list.sort((a, b) =>
+      a.index - b.index || compare(a.field, b.field) || compare(a.message, b.message)
+    ).map((e) => {
+      const { index, ...rest } = e;
+      return index >= 0 ? { ...rest, index } : rest;
+    })
+  );
 }
 
 function compare(a: string, b: string): number {

@@ -6,11 +6,14 @@ import { parseManifests } from "../render/kustomize.ts";
 import { ensureSchemas } from "../schemas/build.ts";
 import { LOCK_FILE, parseLock } from "../schemas/lock.ts";
 import {
+  documentsOf,
   errorsOf,
   fieldPath,
   kubeconformErrors,
+  kubeconformErrorsOfRenders,
   kubeconformFindings,
   KUBERNETES_VERSION,
+  stagedFiles,
 } from "./kubeconform.ts";
 
 const DIR = "tasks/validate/testdata/kubeconform";
@@ -74,27 +77,91 @@ Deno.test("kubeconformErrors() refuses a Kubernetes version it has no schemas fo
   });
 });
 
-Deno.test("errorsOf() tells same-named objects apart by document order", () => {
-  const objects = parseManifests(
-    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: one}\n---\n" +
-      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: two}\n",
-  );
-  const result = (msg: string) => ({
-    filename: "stdin",
-    kind: "ConfigMap",
+Deno.test("errorsOf() gives each result to the render of its file and the object it names", () => {
+  const objects = (ns: string) =>
+    parseManifests(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ${ns}}\n---\n` +
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ${ns}-too}\n---\n` +
+        `apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: ${ns}}\n`,
+    );
+  const result = (filename: string, kind: string, msg: string) => ({
+    filename,
+    kind,
     name: "a",
     version: "v1",
     status: "statusInvalid",
     msg: "",
     validationErrors: [{ path: "", msg }],
   });
-  assert.deepEqual(
-    errorsOf({ resources: [result("first"), result("second")] }, objects).map((e) => [
-      e.resource,
-      e.message,
-    ]),
-    [["ConfigMap/one/a", "first"], ["ConfigMap/two/a", "second"]],
+  const found = errorsOf(
+    {
+      resources: [
+        result("/tmp/k/1/o1.yaml", "ConfigMap", "second"),
+        result("/tmp/k/0/o0.yaml", "ConfigMap", "first"),
+        result("/tmp/k/1/all.yaml", "Service", "service"),
+      ],
+    },
+    [objects("one"), objects("two")],
   );
+  assert.deepEqual(found.map((list) => list.map((e) => [e.resource, e.index, e.message])), [
+    [["ConfigMap/one/a", 0, "first"]],
+    [["ConfigMap/two-too/a", 1, "second"], ["Service/two/a", 2, "service"]],
+  ]);
+});
+
+Deno.test("stagedFiles() writes one file per render, and one per object its name does not tell apart", () => {
+  const yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n---\n" +
+    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: y}\n---\n" +
+    "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n" +
+    "apiVersion: v1\nkind: Secret\nmetadata: {name: a}\n";
+  assert.deepEqual(
+    stagedFiles({ yaml, objects: parseManifests(yaml) }).map((f) => [f.name, f.text]),
+    [
+      [
+        "all.yaml",
+        "\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n" +
+        "\napiVersion: v1\nkind: Secret\nmetadata: {name: a}\n",
+      ],
+      ["o0.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n"],
+      ["o1.yaml", "\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: y}\n"],
+    ],
+  );
+});
+
+Deno.test("documentsOf() keeps kustomize's documents, or writes each object as JSON", () => {
+  const yaml = "a: 1\nkind: X\n---\nkind: Y\n";
+  assert.deepEqual(documentsOf({ yaml, objects: parseManifests(yaml) }), [
+    "a: 1\nkind: X\n",
+    "\nkind: Y\n",
+  ]);
+  assert.deepEqual(
+    documentsOf({ yaml, objects: [{ apiVersion: "v1", kind: "Z", metadata: { name: "z" } }] }),
+    ['{"apiVersion":"v1","kind":"Z","metadata":{"name":"z"}}'],
+  );
+});
+
+Deno.test("kubeconformErrorsOfRenders() tells the same object of two renders, or of two namespaces, apart", async () => {
+  const deployment = (ns: string, extra: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: grafana, namespace: ${ns}}\n` +
+    "spec:\n  selector: {matchLabels: {app: g}}\n" +
+    `  template:\n    metadata: {labels: {app: g}}\n    spec:\n${extra}` +
+    "      containers: [{name: g, image: 'grafana/grafana:1'}]\n";
+  const typo = "      terminationGracePeriodSecond: 30\n";
+  const good = deployment("monitoring", "");
+  const bad = deployment("monitoring", typo);
+  const twoNamespaces = `${deployment("a", "")}---\n${deployment("b", typo)}`;
+  const renders = [good, bad, good, twoNamespaces].map((yaml) => ({
+    yaml,
+    objects: parseManifests(yaml),
+  }));
+  const found = await kubeconformErrorsOfRenders(renders, { ...opts, workers: 2 });
+  assert.deepEqual(found.map((list) => list.map((e) => [e.resource, e.index, e.field])), [
+    [],
+    [["Deployment/monitoring/grafana", 0, "spec.template.spec"]],
+    [],
+    [["Deployment/b/grafana", 1, "spec.template.spec"]],
+  ]);
+  assert.equal(found[1]?.[0]?.object, renders[1]?.objects[0]);
 });
 
 Deno.test("fieldPath() turns kubeconform's unescaped pointer into a field path", () => {

@@ -5,6 +5,7 @@
 import type { Finding } from "../model/finding.ts";
 import type { Versions } from "../model/versions.ts";
 import type { K8sObject } from "../render/kustomize.ts";
+import type { ClusterValues } from "./cluster_values.ts";
 import { locateObjectFindings, type ObjectFinding } from "./object_finding.ts";
 import { consistencyPolicies } from "./policies_consistency.ts";
 import { type HaContext, haPolicies } from "./policies_ha.ts";
@@ -27,12 +28,16 @@ export function policyObjectFindings(
   ];
 }
 
-/** Every policy over one render, as findings on the source files (`fallback` when unknown). */
+/**
+ * Every policy over one render, as findings on the source files (`fallback` when unknown); a
+ * value from the cluster's folder at its place there (`values`).
+ */
 export function policyFindings(
   objects: readonly K8sObject[],
   ctx: PolicyContext,
   index: SourceIndex,
   fallback: string,
+  values?: ClusterValues,
 ): Finding[] {
-  return locateObjectFindings(policyObjectFindings(objects, ctx), index, fallback);
+  return locateObjectFindings(policyObjectFindings(objects, ctx), index, fallback, values);
 }

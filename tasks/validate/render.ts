@@ -13,6 +13,11 @@ import { type K8sObject, parseManifests, type Render } from "../render/kustomize
 
 const CHECK = "render";
 
+/** The non-empty documents of a multi-document YAML stream, as text. */
+export function splitDocuments(yaml: string): string[] {
+  return yaml.split(/^---[ \t]*$/m).filter((doc) => doc.trim() !== "");
+}
+
 /** Each distinct document's JSON: most documents are the same in every cluster's render. */
 const parsedDocs = new Map<string, string>();
 
@@ -22,8 +27,7 @@ const parsedDocs = new Map<string, string>();
  */
 export function parseRenderYaml(yaml: string): K8sObject[] {
   const out: K8sObject[] = [];
-  for (const doc of yaml.split(/^---[ \t]*$/m)) {
-    if (doc.trim() === "") continue;
+  for (const doc of splitDocuments(yaml)) {
     let json = parsedDocs.get(doc);
     if (json === undefined) {
       json = JSON.stringify(parseManifests(doc));
@@ -174,6 +178,7 @@ export async function renderOverlayDir(
   }
   if (cacheFile && cacheDir) {
     await mkdir(cacheDir, { recursive: true });
+    // Unique per write: two renders of the same key (identical clusters) may finish together.
     const tmp = `${cacheFile}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
     await writeFile(tmp, JSON.stringify({ yaml: r.stdout, objects }));
     await rename(tmp, cacheFile);

@@ -1,6 +1,7 @@
 /** Reads the parts of a repository validate looks at, once, into memory. */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { NOT_CLUSTERS } from "../model/load.ts";
 
 /** Files by path relative to the repository root (forward slashes) → text. */
 export type RepoFiles = Map<string, string>;
@@ -49,4 +50,12 @@ export function entriesOf(files: RepoFiles, prefix: string): string[] {
     out.add(slash < 0 ? rest : `${rest.slice(0, slash)}/`);
   }
   return [...out].sort();
+}
+
+/** The clusters of a repository: folders of clusters/ other than the reconcilers' entry points. */
+export function clusterFolders(files: RepoFiles): string[] {
+  return entriesOf(files, "clusters")
+    .filter((e) => e.endsWith("/"))
+    .map((e) => e.slice(0, -1))
+    .filter((n) => !(NOT_CLUSTERS as readonly string[]).includes(n));
 }

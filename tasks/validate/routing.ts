@@ -10,7 +10,14 @@ import { run } from "../proc/run.ts";
 import type { K8sObject } from "../render/kustomize.ts";
 import { parse as parseYaml } from "yaml";
 import type { SourceFile } from "./source_index.ts";
-import { findLine, parseYamlFile, positionOf } from "./yaml_locate.ts";
+import { suspiciousValue } from "./matchers.ts";
+import { matcherFindings } from "./routing_matchers.ts";
+import { findLine, type ParsedYaml, parseYamlFile, pathAtLine, positionOf } from "./yaml_locate.ts";
+import {
+  ALERTMANAGER_CONFIG_PATH,
+  type ClusterSpot,
+  type ClusterValues,
+} from "./cluster_values.ts";
 
 /** The Secret the overlay generates with the cluster's Alertmanager configuration. */
 export const ALERTMANAGER_CONFIG_SECRET = "alertmanager-main-config";
@@ -220,7 +227,20 @@ export function parseRouteTests(file: SourceFile): { cases: RouteCase[]; finding
           !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k) || (typeof v !== "string" && typeof v !== "number")
         ) {
           bad(p.key as Node, `${field}.labels.${k}`, `expected label name: value, found ${k}`);
-        } else labels[k] = String(v);
+          continue;
+        }
+        // An alert label never starts with an operator: `severity: =critical` is a typo.
+        const why = suspiciousValue(String(v));
+        if (why) {
+          bad(
+            p.value as Node,
+            `${field}.labels.${k}`,
+            `expected the value of label ${k} as an alert carries it, found ${
+              JSON.stringify(String(v))
+            }: ${why}`,
+          );
+        }
+        labels[k] = String(v);
       }
     }
     const receivers: string[] = [];
@@ -290,7 +310,9 @@ export async function amtoolRoute(
     "routes",
     "test",
     `--config.file=${configFile}`,
-    ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+    // Quoted, so amtool reads a value with spaces, commas or quotes as written (its strict
+    // parser and its classic fallback agree on a double-quoted value).
+    ...Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
   ]);
   if (r.code !== 0 && r.stdout.trim() === "") {
     return { receivers: [], error: (r.stderr || r.stdout).trim() };
@@ -325,35 +347,40 @@ export async function runRouteCase(
   }];
 }
 
-/** amtool check-config over several files at once; findings on each failing file. */
-export async function amtoolCheckConfig(
-  files: ReadonlyArray<{ path: string; report: { file: string; line: number; column: number } }>,
-): Promise<Finding[]> {
-  if (files.length === 0) return [];
-  const r = await run(toolPath("amtool"), ["check-config", ...files.map((f) => f.path)]);
-  if (r.code === 0) return [];
-  return parseCheckConfig(r.stdout + "\n" + r.stderr, files);
+/**
+ * amtool prints, per file, `Checking '<path>'  SUCCESS` or `Checking '<path>'  FAILED: <why>`,
+ * where `<why>` may run over several lines (`yaml: unmarshal errors:` and one `line N: …` per
+ * problem) and ends with a blank line: each failed file's full reason.
+ */
+export function checkConfigFailures(output: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const re = /Checking '([^']+)'\s+FAILED:[ \t]*([\s\S]*?)(?=\n[ \t]*\n|\nChecking '|\nFound:|$)/g;
+  for (const m of output.matchAll(re)) out.set(m[1] as string, (m[2] ?? "").trim());
+  return out;
+}
+
+/** A failure as one line for a message. */
+function oneLine(failure: string): string {
+  return failure.split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
 }
 
 /**
- * amtool prints, per file, `Checking '<path>'  SUCCESS` or `Checking '<path>'  FAILED: <why>`;
- * each failure becomes a finding on the source the file was generated from.
+ * Each failure of amtool check-config's `output` as a finding on the source its file was
+ * generated from.
  */
 export function parseCheckConfig(
   output: string,
   files: ReadonlyArray<{ path: string; report: { file: string; line: number; column: number } }>,
 ): Finding[] {
   const out: Finding[] = [];
-  for (const m of output.matchAll(/Checking '([^']+)'\s+FAILED:\s*(.*)/g)) {
-    const f = files.find((x) => x.path === m[1]);
+  for (const [path, failure] of checkConfigFailures(output)) {
+    const f = files.find((x) => x.path === path);
     if (!f) continue;
     out.push({
       severity: "error",
       ...f.report,
       field: "spec.notification.config",
-      message: `expected a configuration amtool check-config accepts, found: ${
-        (m[2] ?? "").trim()
-      }`,
+      message: `expected a configuration amtool check-config accepts, found: ${oneLine(failure)}`,
       check: "amtool",
     });
   }
@@ -366,6 +393,67 @@ export function parseCheckConfig(
       check: "amtool",
     });
   }
+  return out;
+}
+
+/**
+ * Where in the cluster's alertmanager.yaml the problem amtool reports about the rendered
+ * configuration `configText` is written: the line it names (`line 12: field recevier not
+ * found`), else the value it quotes (`undefined receiver "pagr"`), else the configuration's key.
+ * null when the cluster has no alertmanager.yaml (the defaults alone are at fault).
+ */
+export function amtoolFailureAt(
+  failure: string,
+  configText: string,
+  values: ClusterValues,
+): ClusterSpot | null {
+  let parsed: ParsedYaml | undefined;
+  try {
+    parsed = parseYamlFile(configText);
+  } catch { /* the configuration's key below */ }
+  const doc = parsed?.docs[0];
+  const merged = doc && doc.errors.length === 0 ? doc.toJS() : undefined;
+  const line = /\bline (\d+):/.exec(failure)?.[1];
+  if (doc && parsed && merged !== undefined && line !== undefined) {
+    const path = pathAtLine(doc, parsed.lc, Number(line));
+    const spot = path ? values.ofAlertmanagerConfig(path, merged) : null;
+    if (spot?.written) return spot;
+  }
+  if (merged !== undefined) {
+    // A quoted value, first where its key is a word of the reason (`name "chat" is not unique`).
+    const named = (path: Array<string | number>) => {
+      const key = path.findLast((s) => typeof s === "string");
+      return typeof key === "string" && new RegExp(`\\b${escapeRe(key)}\\b`).test(failure) ? 0 : 1;
+    };
+    const quoted = [...failure.matchAll(/"([^"\n]+)"/g)].map((m) => m[1] as string);
+    // The value itself, else a value that contains it (a matcher quoted in part).
+    for (
+      const test of [(v: string, q: string) => v === q, (v: string, q: string) => v.includes(q)]
+    ) {
+      for (const q of quoted) {
+        const paths = pathsOf(merged, (v) => test(v, q)).sort((a, b) => named(a) - named(b));
+        for (const path of paths) {
+          const spot = values.ofAlertmanagerConfig(path, merged);
+          if (spot?.written) return spot;
+        }
+      }
+    }
+  }
+  return values.at("alertmanager.yaml", ALERTMANAGER_CONFIG_PATH);
+}
+
+/** Every path of `tree` whose value is a string `test` accepts, in document order. */
+function pathsOf(tree: unknown, test: (v: string) => boolean): Array<Array<string | number>> {
+  const out: Array<Array<string | number>> = [];
+  const walk = (v: unknown, path: Array<string | number>) => {
+    if (typeof v === "string") {
+      if (test(v)) out.push(path);
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    }
+  };
+  walk(tree, []);
   return out;
 }
 
@@ -404,7 +492,10 @@ export function clusterRouting(
   const csc = ctx.own.get("alertmanager.yaml");
   const sources = csc !== undefined ? [{ path: `${ctx.dir}/alertmanager.yaml`, text: csc }] : [];
   const fallback = sources[0]?.path ?? `${ctx.overlayDir}/config/alertmanager.yaml`;
-  const findings = receiverFindings(amText, sources, fallback);
+  const findings = [
+    ...receiverFindings(amText, sources, fallback),
+    ...sources.flatMap((s) => matcherFindings(s)),
+  ];
   const routesTest = ctx.own.get("routes-test.yaml");
   if (routesTest === undefined) return { findings, amConfig: amText, routeCases: [] };
   const file = `${ctx.dir}/routes-test.yaml`;

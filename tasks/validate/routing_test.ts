@@ -1,6 +1,9 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
+import { ClusterValues } from "./cluster_values.ts";
 import {
   alertmanagerConfigOf,
+  amtoolFailureAt,
+  checkConfigFailures,
   parseCheckConfig,
   parseRouteTests,
   receiverFindings,
@@ -99,4 +102,90 @@ Deno.test("parseCheckConfig() maps amtool's failures to their sources", () => {
     "clusters/b/alertmanager.yaml",
     'expected a configuration amtool check-config accepts, found: undefined receiver "x"',
   ]]);
+});
+
+Deno.test("checkConfigFailures() keeps amtool's reasons that run over several lines", () => {
+  const out = "Checking '/t/a.yaml'  FAILED: yaml: unmarshal errors:\n" +
+    "  line 7: field recevier not found in type config.plain\n" +
+    "  line 9: field matcher not found in type config.plain\n\n" +
+    "Checking '/t/b.yaml'  SUCCESS\nFound:\n - global config\n\n" +
+    "Checking '/t/c.yaml'  FAILED: undefined receiver \"x\" used in route\n\n";
+  assertEquals(
+    [...checkConfigFailures(out)],
+    [
+      [
+        "/t/a.yaml",
+        "yaml: unmarshal errors:\n  line 7: field recevier not found in type config.plain\n" +
+        "  line 9: field matcher not found in type config.plain",
+      ],
+      ["/t/c.yaml", 'undefined receiver "x" used in route'],
+    ],
+  );
+});
+
+const csc = `apiVersion: addons.metalk8s.scality.com/v1alpha1
+kind: AlertmanagerConfig
+spec:
+  notification:
+    config:
+      route:
+        receiver: chat
+        routes:
+          - recevier: pager
+      receivers:
+        - name: chat
+`;
+// What generate renders from it: the defaults, then the cluster's route and receiver.
+const rendered = `# generated
+route:
+  receiver: chat
+  routes:
+    - receiver: watchdog
+    - recevier: pager
+receivers:
+  - name: "null"
+  - name: chat
+`;
+
+Deno.test("amtoolFailureAt() finds the line amtool names in the cluster's file", () => {
+  const values = new ClusterValues("clusters/a", new Map([["alertmanager.yaml", csc]]));
+  const failure =
+    "yaml: unmarshal errors:\n  line 6: field recevier not found in type config.plain";
+  assertEquals(amtoolFailureAt(failure, rendered, values), {
+    file: "clusters/a/alertmanager.yaml",
+    line: 9,
+    column: 13,
+    field: "spec.notification.config.route.routes[0].recevier",
+    written: true,
+  });
+});
+
+Deno.test("amtoolFailureAt() finds a quoted value, else the configuration's key", () => {
+  const values = new ClusterValues("clusters/a", new Map([["alertmanager.yaml", csc]]));
+  assertEquals(
+    amtoolFailureAt('notification config name "chat" is not unique', rendered, values)?.line,
+    11,
+  );
+  assertEquals(amtoolFailureAt("something else", rendered, values)?.line, 5);
+  assertEquals(amtoolFailureAt("x", rendered, new ClusterValues("clusters/b", new Map())), null);
+});
+
+Deno.test("amtoolFailureAt() finds a value amtool quotes in part", () => {
+  const own = `spec:
+  notification:
+    config:
+      inhibit_rules:
+        - source_matchers: ['severity = = "critical"']
+`;
+  const rendered = `inhibit_rules:
+  - source_matchers: ['severity = "critical"']
+  - source_matchers: ['severity = = "critical"']
+`;
+  const values = new ClusterValues("clusters/a", new Map([["alertmanager.yaml", own]]));
+  const failure = 'matcher value contains unescaped double quote: = "critical"';
+  // The default rule (first) holds "critical" too, but it is not the cluster's.
+  assertEquals(
+    amtoolFailureAt(failure, rendered, values)?.field,
+    "spec.notification.config.inhibit_rules[0].source_matchers[0]",
+  );
 });

@@ -11,9 +11,9 @@ import { toolPath } from "../model/paths.ts";
 import type { K8sObject, Render } from "../render/kustomize.ts";
 import { parseTestOutput } from "../rules/promtool.ts";
 import { hashOf, type ResultCache } from "./cache.ts";
-import { type KubeconformError, kubeconformErrors } from "./kubeconform.ts";
+import { type KubeconformError, kubeconformErrorsOfRenders } from "./kubeconform.ts";
 import type { Pool } from "./pool.ts";
-import { amtoolRoute, parseCheckConfig, type RouteCase } from "./routing.ts";
+import { amtoolRoute, checkConfigFailures, parseCheckConfig, type RouteCase } from "./routing.ts";
 import { balance, promtoolCheckBatch, promtoolTestBatch, ruleCheckFindings } from "./rules.ts";
 import { run } from "../proc/run.ts";
 
@@ -136,7 +136,9 @@ export async function runRuleTests(
 
 export interface AmConfigInput {
   text: string;
+  /** Where a failure is reported: by default `report`; `locate` may place it by its text. */
   report: { file: string; line: number; column: number };
+  locate?: (failure: string) => { file: string; line: number; column: number } | null;
 }
 
 export async function checkAmConfigs(
@@ -144,7 +146,8 @@ export async function checkAmConfigs(
   configs: readonly AmConfigInput[],
 ): Promise<Finding[][]> {
   const failures = await env.cache.many<AmConfigInput, string | null>(
-    "amtool-check",
+    // Named for what is kept: amtool's whole reason, over several lines.
+    "amtool-check-config",
     configs,
     (c) => hashOf(env.ids.amtool ?? "", c.text),
     async (missing) => {
@@ -152,10 +155,7 @@ export async function checkAmConfigs(
         missing.map((c) => stage(env, "am", hashOf(c.text), "alertmanager.yaml", c.text)),
       );
       const r = await exec(env)(toolPath("amtool"), ["check-config", ...paths]);
-      const failures = new Map<string, string>();
-      for (const m of `${r.stdout}\n${r.stderr}`.matchAll(/Checking '([^']+)'\s+FAILED:\s*(.*)/g)) {
-        failures.set(m[1] as string, (m[2] ?? "").trim());
-      }
+      const failures = checkConfigFailures(`${r.stdout}\n${r.stderr}`);
       if (r.code !== 0 && failures.size === 0) {
         throw new Error(`amtool check-config exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
       }
@@ -165,7 +165,8 @@ export async function checkAmConfigs(
   return configs.map((c, i) => {
     const failure = failures[i];
     if (failure === null || failure === undefined) return [];
-    return parseCheckConfig(`Checking 'x'  FAILED: ${failure}`, [{ path: "x", report: c.report }]);
+    const report = c.locate?.(failure) ?? c.report;
+    return parseCheckConfig(`Checking 'x'  FAILED: ${failure}\n\n`, [{ path: "x", report }]);
   });
 }
 
@@ -176,22 +177,42 @@ export interface RouteCaseInput {
   c: RouteCase;
 }
 
+/** Alert labels routed through an Alertmanager configuration. */
+export interface RouteQuery {
+  config: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * The receivers amtool routes each query's labels to, cached by configuration and labels: the
+ * one runner of `amtool config routes test`, for validate's route tests and for diff.
+ */
+export async function routeReceivers(
+  env: ToolEnv,
+  queries: readonly RouteQuery[],
+): Promise<Array<{ receivers: string[]; error?: string }>> {
+  const keyOf = (x: RouteQuery) =>
+    hashOf(env.ids.amtool ?? "", x.config, JSON.stringify(Object.entries(x.labels).sort()));
+  return await env.cache.many<RouteQuery, { receivers: string[]; error?: string }>(
+    "amtool-route",
+    queries,
+    keyOf,
+    async (missing) =>
+      await Promise.all(missing.map(async (x) => {
+        const path = await stage(env, "route", hashOf(x.config), "alertmanager.yaml", x.config);
+        return await env.pool.run(() => amtoolRoute(path, { ...x.labels }));
+      })),
+  );
+}
+
 /** Each case run with amtool (cached by configuration and labels); a finding when it differs. */
 export async function runRouteCases(
   env: ToolEnv,
   cases: readonly RouteCaseInput[],
 ): Promise<Finding[][]> {
-  const keyOf = (x: RouteCaseInput) =>
-    hashOf(env.ids.amtool ?? "", x.config, JSON.stringify(Object.entries(x.c.labels).sort()));
-  const routed = await env.cache.many<RouteCaseInput, { receivers: string[]; error?: string }>(
-    "amtool-route",
-    cases,
-    keyOf,
-    async (missing) =>
-      await Promise.all(missing.map(async (x) => {
-        const path = await stage(env, "route", hashOf(x.config), "alertmanager.yaml", x.config);
-        return await env.pool.run(() => amtoolRoute(path, x.c.labels));
-      })),
+  const routed = await routeReceivers(
+    env,
+    cases.map((x) => ({ config: x.config, labels: x.c.labels })),
   );
   return cases.map((x, i) => {
     const got = routed[i] ?? { receivers: [] };
@@ -227,15 +248,18 @@ interface StoredError {
 }
 
 /**
- * kubeconform over every render: the renders not cached are concatenated into at most one stream
- * per core, so each process compiles the schemas once for many renders.
+ * kubeconform over every render: the renders not cached are split into at most one process per
+ * core, each of which compiles the schemas once for its renders; every error comes back with
+ * its own render and object (see kubeconformErrorsOfRenders).
  */
 export async function kubeconformRenders(
   env: ToolEnv,
   renders: readonly Render[],
 ): Promise<Array<Array<KubeconformError & { object?: K8sObject }>>> {
   const stored = await env.cache.many<Render, StoredError[]>(
-    "kubeconform",
+    // Named for how errors are told to objects (one file per object): results of the former
+    // stream-per-group runs, which could name another render's object, are not read back.
+    "kubeconform-per-object",
     renders,
     (r) => hashOf(env.ids.kubeconform ?? "", env.ids.schemas ?? "", r.yaml),
     async (missing) => {
@@ -246,26 +270,20 @@ export async function kubeconformRenders(
       );
       const out: StoredError[][] = missing.map(() => []);
       await Promise.all(groups.map(async (g) => {
-        const objects = g.flatMap((x) => x.r.objects);
-        const owner = new Map<K8sObject, { i: number; index: number }>();
-        for (const x of g) x.r.objects.forEach((o, index) => owner.set(o, { i: x.i, index }));
-        const yaml = g.map((x) => x.r.yaml.replace(/\n*$/, "\n")).join("---\n");
         const errors = await env.pool.run(() =>
-          kubeconformErrors({ yaml, objects }, {
+          kubeconformErrorsOfRenders(g.map((x) => x.r), {
             kubernetesVersion: env.kubernetesVersion,
             ...(env.schemaDir ? { schemaDir: env.schemaDir } : {}),
           })
         );
-        for (const e of errors) {
-          const o = e.object ? owner.get(e.object) : undefined;
-          const i = o?.i ?? g[0]?.i ?? 0;
-          (out[i] as StoredError[]).push({
-            index: o?.index ?? -1,
+        g.forEach((x, k) => {
+          out[x.i] = (errors[k] ?? []).map((e) => ({
+            index: e.index ?? -1,
             resource: e.resource,
             field: e.field,
             message: e.message,
-          });
-        }
+          }));
+        });
       }));
       return out;
     },

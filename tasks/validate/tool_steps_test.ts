@@ -2,11 +2,15 @@ import { deepEqual as assertEquals } from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseManifests } from "../render/kustomize.ts";
+import { ensureSchemas } from "../schemas/build.ts";
 import { ResultCache } from "./cache.ts";
+import { KUBERNETES_VERSION } from "./kubeconform.ts";
 import { Pool } from "./pool.ts";
 import {
   checkAmConfigs,
   checkRuleFiles,
+  kubeconformRenders,
   runRouteCases,
   runRuleTests,
   type ToolEnv,
@@ -18,7 +22,7 @@ function env(): ToolEnv {
     pool: new Pool(2),
     tmp: mkdtempSync(join(tmpdir(), "tool-steps-test-")),
     ids: { promtool: "p", amtool: "a" },
-    kubernetesVersion: "1.34.4",
+    kubernetesVersion: KUBERNETES_VERSION,
   };
 }
 
@@ -113,6 +117,30 @@ Deno.test("runRuleTests() runs unit tests beside their rule files and locates a 
       { file: "failing.yaml", text: test("[]"), rules },
     ]);
     assertEquals(found.map((fs) => fs.map((f) => [f.file, f.line])), [[], [["failing.yaml", 9]]]);
+  } finally {
+    rmSync(e.tmp, { recursive: true, force: true });
+  }
+});
+
+Deno.test("kubeconformRenders() reports an object invalid in one render against that render only", async () => {
+  await ensureSchemas();
+  const e = { ...env(), pool: new Pool(1) }; // one process for every render
+  try {
+    const alertmanager = (extra: string) =>
+      "apiVersion: monitoring.coreos.com/v1\nkind: Alertmanager\n" +
+      `metadata: {name: main, namespace: monitoring}\nspec:\n  replicas: 3\n${extra}`;
+    const render = (name: string, extra: string) => {
+      const yaml = alertmanager(extra);
+      return { dir: `overlays/${name}`, yaml, objects: parseManifests(yaml) };
+    };
+    // The valid render first: attributing by kind and name would pick its Alertmanager.
+    const renders = [render("big", "  paused: false\n"), render("small", "  replica: 1\n")];
+    const found = await kubeconformRenders(e, renders);
+    assertEquals(found.map((errors) => errors.map((x) => [x.resource, x.field, x.message])), [
+      [],
+      [["Alertmanager/monitoring/main", "spec", "additional properties 'replica' not allowed"]],
+    ]);
+    assertEquals(found[1]?.[0]?.object, renders[1]?.objects[0]);
   } finally {
     rmSync(e.tmp, { recursive: true, force: true });
   }

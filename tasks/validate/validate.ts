@@ -10,14 +10,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DATASOURCES } from "../dashboards/grafana.ts";
-import { type Cluster, parseDuration, PrometheusSpec } from "../model/cluster.ts";
+import { type Cluster, ClusterSpec, parseDuration, PrometheusSpec } from "../model/cluster.ts";
 import type { Finding } from "../model/finding.ts";
-import { loadClusterFromSources, NOT_CLUSTERS } from "../model/load.ts";
+import { loadClusterFromSources } from "../model/load.ts";
 import { SCHEMA_CACHE_DIR } from "../model/paths.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
 import { parseVersions, type Versions } from "../model/versions.ts";
 import type { Render } from "../render/kustomize.ts";
 import { loadOverlayInputs, type OverlayInputs, renderOverlay } from "../generate/render.ts";
+import { ruleSetSlug } from "../generate/rules.ts";
 import { renderRuleSets, ruleFileText, TEMPLATE_SUFFIX } from "../rules/render.ts";
 import { folderIdentity, hashOf, ResultCache } from "./cache.ts";
 import {
@@ -27,7 +28,8 @@ import {
   unexpectedRuleTests,
 } from "./cluster_folder.ts";
 import { iniCredentialFindings, yamlCredentialFindings } from "../model/credentials.ts";
-import { lintDashboards } from "./dashboards.ts";
+import { type DashboardFile, lintDashboards } from "./dashboards.ts";
+import { scrapeIntervalFindings } from "./dashboard_intervals.ts";
 import { docsFreshness } from "../docs/generate.ts";
 import { orphanOverlays, overlayFreshness } from "./freshness.ts";
 import { KUBERNETES_VERSION } from "./kubeconform.ts";
@@ -38,8 +40,10 @@ import { policyFindings } from "./policies.ts";
 import { haContextOf } from "./policies_ha.ts";
 import { Pool } from "./pool.ts";
 import { hashFiles, renderOverlayDir, toolIdentity } from "./render.ts";
-import { entriesOf, readRepoFiles, type RepoFiles, under } from "./repo.ts";
-import { clusterRouting, type RouteCase } from "./routing.ts";
+import { clusterFolders, entriesOf, readRepoFiles, under } from "./repo.ts";
+import { amtoolFailureAt, clusterRouting, type RouteCase } from "./routing.ts";
+import { ClusterValues } from "./cluster_values.ts";
+import { generatedLineSource } from "./generated_lines.ts";
 import { RuleIndex } from "./rule_index.ts";
 import { clusterRules } from "./rules.ts";
 import { SourceIndex } from "./source_index.ts";
@@ -53,6 +57,11 @@ import {
   runRuleTests,
   type ToolEnv,
 } from "./tool_steps.ts";
+
+/** The uids of the provisioned datasources (base/grafana/datasources.yaml). */
+const DATASOURCE_UIDS: readonly string[] = Object.values(DATASOURCES);
+/** A cluster's scrape interval when cluster.yaml sets none: what every dashboard must hold. */
+const DEFAULT_SCRAPE_SECONDS = parseDuration(ClusterSpec.parse({}).scrapeInterval) / 1000;
 
 export const FAMILIES = [
   "cluster folder",
@@ -120,16 +129,10 @@ export interface ValidateOptions {
 
 export class UsageError extends Error {}
 
-/** The clusters of a repository: folders of clusters/ other than the reconcilers' entry points. */
-export function clusterFolders(files: RepoFiles): string[] {
-  return entriesOf(files, "clusters")
-    .filter((e) => e.endsWith("/"))
-    .map((e) => e.slice(0, -1))
-    .filter((n) => !(NOT_CLUSTERS as readonly string[]).includes(n));
-}
-
 interface ClusterWork {
   name: string;
+  /** The cluster folder's files, for the place of each value generate takes from them. */
+  values: ClusterValues;
   cluster?: Cluster;
   render?: Render;
   index?: SourceIndex;
@@ -202,6 +205,12 @@ export async function validateRepo(
       baseRules.add({ path: `base/${path}`, text });
     }
   }
+  // The default rule templates by the PrometheusRule generate renders from each.
+  const ruleTemplates = new Map(
+    [...baseFiles].filter(([p]) => p.startsWith("rules/") && p.endsWith(TEMPLATE_SUFFIX)).map((
+      [p, text],
+    ) => [`${ruleSetSlug(p.slice("rules/".length, -TEMPLATE_SUFFIX.length))}-rules`, text]),
+  );
   const kustomizeId = await toolIdentity("kustomize");
   const baseHash = hashFiles(baseFiles, kustomizeId);
   const cacheRoot = opts.cacheDir === null
@@ -225,8 +234,6 @@ export async function validateRepo(
   };
   let cachedRenders = 0;
   let done = 0;
-  /** The dashboards' rate ranges must hold 4 samples at the slowest cluster's scrape interval. */
-  let maxScrapeSeconds = 30;
   let inputs: Promise<OverlayInputs> | undefined;
   const overlayInputsOnce = () => (inputs ??= loadOverlayInputs(join(root, "base")));
   let generateId: Promise<string> | undefined;
@@ -244,9 +251,16 @@ export async function validateRepo(
   try {
     // Phase 1, per cluster: load, freshness, render, the checks that need no tool but the render.
     const checkCluster = async (name: string): Promise<ClusterWork> => {
-      const w: ClusterWork = { name, findings: [], ruleFiles: [], ruleTests: [], routeCases: [] };
       const dir = `clusters/${name}`;
       const own = under(files, dir);
+      const w: ClusterWork = {
+        name,
+        values: new ClusterValues(dir, own, ruleTemplates),
+        findings: [],
+        ruleFiles: [],
+        ruleTests: [],
+        routeCases: [],
+      };
       const loaded = await timed(
         "load",
         () => loadClusterFromSources(name, Object.fromEntries(own), dir),
@@ -281,7 +295,9 @@ export async function validateRepo(
           );
           if (!sameFiles(expected, fileHashes(overlay))) {
             const files = await timed("generate", generate);
-            w.findings.push(...tag("freshness", overlayFreshness(name, files, overlay)));
+            const source = (path: string, line: number) =>
+              generatedLineSource(files, path, line, w.values);
+            w.findings.push(...tag("freshness", overlayFreshness(name, files, overlay, source)));
           }
         } catch (e) {
           w.findings.push({
@@ -333,7 +349,10 @@ export async function validateRepo(
 
       if (versions) {
         const ctx = { versions, ...haContextOf(loaded.cluster) };
-        const found = await timed("policies", () => policyFindings(objects, ctx, index, fallback));
+        const found = await timed(
+          "policies",
+          () => policyFindings(objects, ctx, index, fallback, w.values),
+        );
         w.findings.push(...tag("policies", found));
       }
 
@@ -388,10 +407,6 @@ export async function validateRepo(
     }));
 
     timings["phase 1 (wall)"] = (performance.now() - phase1) / 1000;
-    for (const w of works) {
-      const ms = w.cluster ? parseDuration(w.cluster.spec.scrapeInterval) : NaN;
-      if (ms > 0) maxScrapeSeconds = Math.max(maxScrapeSeconds, ms / 1000);
-    }
     const phase2 = performance.now();
     // Phase 2: the tools, batched over every cluster.
     const amAt = (w: ClusterWork) => {
@@ -418,7 +433,11 @@ export async function validateRepo(
       tool("routing", "amtool check-config", "clusters", async () => {
         const res = await checkAmConfigs(
           env,
-          withConfig.map((w) => ({ text: w.amConfig as string, report: amAt(w) })),
+          withConfig.map((w) => ({
+            text: w.amConfig as string,
+            report: amAt(w),
+            locate: (failure: string) => amtoolFailureAt(failure, w.amConfig as string, w.values),
+          })),
         );
         collect("routing", perCluster(withConfig, res.map((r) => [r])));
       }),
@@ -461,7 +480,10 @@ export async function validateRepo(
               });
             }
           }
-          const fs = [...locateObjectFindings(located, w.index as SourceIndex, fallback), ...loose];
+          const fs = [
+            ...locateObjectFindings(located, w.index as SourceIndex, fallback, w.values),
+            ...loose,
+          ];
           collect("schemas", fs.map((f) => ({ f, name: w.name })));
         });
       }),
@@ -474,12 +496,27 @@ export async function validateRepo(
               objectFinding("error", r.object, r.field, r.message, "api server")
             );
             const fallback = `overlays/${w.name}/kustomization.yaml`;
-            const fs = locateObjectFindings(located, w.index as SourceIndex, fallback);
+            const fs = locateObjectFindings(located, w.index as SourceIndex, fallback, w.values);
             collect("api server", fs.map((f) => ({ f, name: w.name })));
           });
         }),
       tool("dashboards", "the dashboard linter", "base/dashboards", async () => {
         collect("dashboards", (await dashboardFindings()).map((f) => ({ f, name: "" })));
+        // A range too short only at a cluster's slower scrape interval is that cluster's.
+        const intervals = works.flatMap((w) => {
+          const ms = w.cluster ? parseDuration(w.cluster.spec.scrapeInterval) : NaN;
+          const spot = w.values.at("cluster.yaml", ["spec", "scrapeInterval"]);
+          return ms > 0 ? [{ name: w.name, seconds: ms / 1000, spot }] : [];
+        });
+        collect(
+          "dashboards",
+          scrapeIntervalFindings(
+            dashboardFiles(),
+            DATASOURCE_UIDS,
+            DEFAULT_SCRAPE_SECONDS,
+            intervals,
+          ),
+        );
       }),
       // The generated docs (default alerts, configuration reference) are part of the gate too.
       tool("freshness", "deno task docs --check", "docs", async () => {
@@ -578,12 +615,19 @@ export async function validateRepo(
     );
   }
 
-  /** The dashboard linter over base/dashboards, cached by the dashboards' text. */
-  async function dashboardFindings(): Promise<Finding[]> {
-    const ctx = { datasourceUids: Object.values(DATASOURCES), scrapeInterval: maxScrapeSeconds };
-    const dashboards = [...baseFiles].filter(([p]) => /^dashboards\/[^/]+\.json$/.test(p)).map((
+  function dashboardFiles(): DashboardFile[] {
+    return [...baseFiles].filter(([p]) => /^dashboards\/[^/]+\.json$/.test(p)).map((
       [p, text],
     ) => ({ file: `base/${p}`, text }));
+  }
+
+  /**
+   * The dashboard linter over base/dashboards at the default scrape interval (what a dashboard
+   * must hold for any cluster), cached by the dashboards' text.
+   */
+  async function dashboardFindings(): Promise<Finding[]> {
+    const ctx = { datasourceUids: DATASOURCE_UIDS, scrapeInterval: DEFAULT_SCRAPE_SECONDS };
+    const dashboards = dashboardFiles();
     if (dashboards.length === 0) return [];
     const key = hashOf(
       env.ids.promtool ?? "",

@@ -83,6 +83,23 @@ export function positionOf(node: Node | null | undefined, lc: LineCounter): Posi
   return { line: p.line, column: p.col };
 }
 
+/**
+ * Position of the character at `offset` of a scalar's value: exact when the file writes the value
+ * as it reads (plain, or quoted without escapes or folding), else the scalar's first character.
+ */
+export function positionInScalar(node: Node, parsed: ParsedYaml, offset: number): Position {
+  const [start = 0, end = start] = node.range ?? [];
+  const raw = parsed.text.slice(start, end);
+  const value = isScalar(node) ? String(node.value) : undefined;
+  let at = start;
+  if (value !== undefined && offset >= 0 && offset <= value.length) {
+    if (raw === value) at = start + offset;
+    else if (/^["']/.test(raw) && raw.slice(1, -1) === value) at = start + 1 + offset;
+  }
+  const p = parsed.lc.linePos(at);
+  return { line: p.line, column: p.col };
+}
+
 /** A YAML text parsed into documents, with a line counter for positions. */
 export interface ParsedYaml {
   text: string;
@@ -115,6 +132,40 @@ export function positionInDoc(
   const key = depth > 0 ? keyNode(doc.contents, path.slice(0, depth)) : null;
   const node = key ?? found?.node ?? doc.contents;
   return { ...positionOf(node, lc), exact: false };
+}
+
+/**
+ * The path of the field written on `line` of a document: the key on that line, or the deepest
+ * map entry or list item spanning it; null when the line is outside the document's contents.
+ */
+export function pathAtLine(doc: Document.Parsed, lc: LineCounter, line: number): Segment[] | null {
+  const lineOf = (offset: number) => lc.linePos(offset).line;
+  const spans = (node: unknown): boolean => {
+    const range = (node as Node | null)?.range;
+    if (!range) return false;
+    return lineOf(range[0]) <= line && line <= lineOf(Math.max(range[0], range[1] - 1));
+  };
+  if (!spans(doc.contents)) return null;
+  const path: Segment[] = [];
+  let node: unknown = doc.contents;
+  for (;;) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) =>
+        (isScalar(p.key) && p.key.range && lineOf(p.key.range[0]) === line) || spans(p.value)
+      );
+      if (!pair || !isScalar(pair.key)) return path;
+      path.push(String(pair.key.value));
+      // A key on this line is the answer, unless its value is a collection starting there too.
+      if (pair.key.range && lineOf(pair.key.range[0]) === line && !spans(pair.value)) return path;
+      if (pair.key.range && lineOf(pair.key.range[0]) === line && isScalar(pair.value)) return path;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const i = node.items.findIndex((item) => spans(item));
+      if (i < 0) return path;
+      path.push(i);
+      node = node.items[i];
+    } else return path;
+  }
 }
 
 /** 1-based line and column of a UTF-16 offset. */
