@@ -4,10 +4,8 @@
  * sync-wave apply of `overlays/local` (no node: workloads are judged unable to run), and the PR
  * gate's extra cost: the API server's dry-run of each cluster's render, per cluster.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { localNetwork, startControlPlane } from "../controlplane/controlplane.ts";
+import { startScratchControlPlane } from "../controlplane/scratch.ts";
 import { installCrds, operatorCrds } from "../controlplane/crds.ts";
 import { localJudge } from "../controlplane/judge.ts";
 import { applyInWaves } from "../kube/apply.ts";
@@ -15,23 +13,13 @@ import { NOT_CLUSTERS } from "../model/load.ts";
 import { CLUSTERS_DIR, OVERLAYS_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
 import { kustomizeBuild } from "../render/kustomize.ts";
-import { Supervisor } from "../stack/process.ts";
 import { dryRun } from "../validate/dry_run.ts";
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 export async function bench(_args: string[]): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "bench-cp-"));
-  mkdirSync(join(dir, "logs"));
-  const supervisor = new Supervisor({ logDir: join(dir, "logs") });
+  const cp = await startScratchControlPlane(["controller-manager", "scheduler"]);
   try {
-    const cp = await startControlPlane({
-      dir,
-      supervisor,
-      network: localNetwork(),
-      nodeName: "bench",
-      components: ["controller-manager", "scheduler"],
-    });
     console.log(`etcd + kube-apiserver start to /readyz ok: ${s(cp.readyMs)}`);
     const t0 = performance.now();
     const crds = await operatorCrds(loadVersions());
@@ -75,7 +63,6 @@ export async function bench(_args: string[]): Promise<void> {
       );
     }
   } finally {
-    await supervisor.stopAll();
-    rmSync(dir, { recursive: true, force: true });
+    await cp.stop();
   }
 }

@@ -3,12 +3,8 @@
  * when `deno task up` runs, else a throwaway etcd and kube-apiserver with the operator's CRDs,
  * started for the call and gone after it.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { KubeClient } from "../kube/client.ts";
-import { Supervisor } from "../stack/process.ts";
-import { localNetwork, startControlPlane } from "./controlplane.ts";
+import { startScratchControlPlane } from "./scratch.ts";
 import { installCrds } from "./crds.ts";
 import { adminClient, readState } from "./state.ts";
 
@@ -33,27 +29,17 @@ export async function openCheckServer(): Promise<CheckServer> {
     };
   }
   const t0 = performance.now();
-  const dir = mkdtempSync(join(tmpdir(), "check-apiserver-"));
-  mkdirSync(join(dir, "logs"));
-  const supervisor = new Supervisor({ logDir: join(dir, "logs") });
-  supervisor.addCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const cp = await startScratchControlPlane([]);
   try {
-    const cp = await startControlPlane({
-      dir,
-      supervisor,
-      network: localNetwork(),
-      nodeName: "check",
-      components: [],
-    });
     await installCrds(cp.admin);
-    return {
-      client: cp.admin,
-      origin: "a throwaway API server",
-      startMs: performance.now() - t0,
-      close: () => supervisor.stopAll(),
-    };
   } catch (e) {
-    await supervisor.stopAll();
+    await cp.stop();
     throw e;
   }
+  return {
+    client: cp.admin,
+    origin: "a throwaway API server",
+    startMs: performance.now() - t0,
+    close: () => cp.stop(),
+  };
 }

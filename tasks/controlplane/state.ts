@@ -35,7 +35,8 @@ export function removeState(path = STATE_FILE): void {
   rmSync(path, { force: true });
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of that pid exists (a signal that does nothing is sent to find out). */
+export function alive(pid: number): boolean {
   try {
     Deno.kill(pid, "SIGCONT");
     return true;

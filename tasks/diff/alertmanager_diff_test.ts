@@ -22,6 +22,7 @@ Deno.test("routeLines() draws the route tree, one line per route", () => {
       "default route → chat (group_by [alertname, cluster, namespace], group_wait 30s, " +
       "group_interval 5m, repeat_interval 12h)",
       '  {alertname = "Watchdog"} → watchdog',
+      '  {alertname = "InfoInhibitor"} → null',
       '  {severity = "critical"} → pager',
     ],
   );

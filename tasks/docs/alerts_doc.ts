@@ -12,10 +12,31 @@ import {
   runbookUrl,
   templatePlaceholders,
 } from "../rules/render.ts";
+import {
+  COMPONENT_IDS,
+  componentOfRuleSet,
+  COMPONENTS,
+  PRESET_NAMES,
+  PRESETS,
+} from "../model/components.ts";
 import { cell, code, generatedHeader, inline } from "./markdown.ts";
+import { type Counterpart, METALK8S_ALERTS, METALK8S_COUNTERPARTS } from "./metalk8s_alerts.ts";
 
 export const ALERTS_DOC = "docs/alerts.md";
-export const ALERTS_SOURCES = "base/rules/*.rules.yaml and tasks/model/rule_params.ts";
+export const ALERTS_SOURCES =
+  "base/rules/*.rules.yaml, tasks/model/rule_params.ts, tasks/model/components.ts and " +
+  "tasks/docs/metalk8s_alerts.ts";
+
+/** MetalK8s's default alert names, and what stands for those this stack does not ship. */
+export interface Parity {
+  names: readonly string[];
+  counterparts: Readonly<Record<string, Counterpart>>;
+}
+
+export const METALK8S_PARITY: Parity = {
+  names: METALK8S_ALERTS,
+  counterparts: METALK8S_COUNTERPARTS,
+};
 
 /** One alerting rule of the defaults: an alert name at one severity. */
 export interface AlertRow {
@@ -117,10 +138,74 @@ function range(p: RuleParamInfo): string {
   return `${p.min} to ${p.max}${p.type === "integer" ? ", integer" : ""}`;
 }
 
-/** The whole document (pure: same templates and index, same text). */
+/** The component a template needs, as the reader knows it (`kube-apiserver`), if any. */
+function neededComponent(file: string): string | undefined {
+  const name = file.replace(/^.*\//, "").replace(/\.rules\.yaml$/, "");
+  const id = componentOfRuleSet(name);
+  return id === undefined ? undefined : COMPONENTS[id].title;
+}
+
+/** Which components each preset exposes, how each is scraped and which templates need it. */
+function componentsSection(): string[] {
+  return [
+    "## Kubernetes components",
+    "",
+    `What ${code("spec.components.preset")} exposes (✓), before the per-component fields ` +
+    "override it, and how the stack scrapes each component:",
+    "",
+    `| Component | ${PRESET_NAMES.map(code).join(" | ")} | ${code("job")} | Scraped from | Rules |`,
+    `| --- | ${PRESET_NAMES.map(() => "---").join(" | ")} | --- | --- | --- |`,
+    ...COMPONENT_IDS.map((id) => {
+      const c = COMPONENTS[id];
+      const cells = PRESET_NAMES.map((p) => (PRESETS[p][id] ? "✓" : "—"));
+      return `| ${c.title} (${code(id)}) | ${cells.join(" | ")} | ${code(c.job)} | ${
+        cell(c.scrape)
+      } | ${c.ruleSets.map((r) => code(`base/rules/${r}.rules.yaml`)).join("<br>")} |`;
+    }),
+    "",
+  ];
+}
+
+/** The MetalK8s alerts `alert` stands in for, from the parity data. */
+function standsFor(alert: string, parity: Parity): string[] {
+  return Object.entries(parity.counterparts).filter(([, c]) => c.replacedBy.includes(alert)).map((
+    [name],
+  ) => name).sort();
+}
+
+/** The parity section: every MetalK8s alert, here under its name or stood in for. */
+function paritySection(names: ReadonlySet<string>, parity: Parity): string[] {
+  const same = parity.names.filter((n) => names.has(n));
+  const other = parity.names.filter((n) => !names.has(n));
+  return [
+    "## MetalK8s's default alerts",
+    "",
+    `MetalK8s ships ${parity.names.length} alerts; ${same.length} of them are here under the ` +
+    `same name, and the ${other.length} below, which watch services only MetalK8s deploys, ` +
+    "are stood in for by the alerts named.",
+    "",
+    "| MetalK8s alert | Here | Why |",
+    "| --- | --- | --- |",
+    ...other.map((n) => {
+      const c = parity.counterparts[n];
+      const here = c && c.replacedBy.length > 0
+        ? c.replacedBy.map((a) => `[${a}](#${anchor(a)})`).join(", ")
+        : "—";
+      return `| ${n} | ${here} | ${cell(c?.reason ?? "not covered")} |`;
+    }),
+    "",
+    `The ${same.length} alerts of the same name: ${
+      same.map((n) => `[${n}](#${anchor(n)})`).join(", ")
+    }.`,
+    "",
+  ];
+}
+
+/** The whole document (pure: same templates, index and parity data, same text). */
 export function renderAlertsDoc(
   templates: readonly RuleTemplate[],
   index: readonly RuleParamInfo[],
+  parity: Parity = METALK8S_PARITY,
 ): string {
   const rows = alertRows(templates, index);
   const names = [...new Set(rows.map((r) => r.alert))];
@@ -138,7 +223,14 @@ export function renderAlertsDoc(
     `under ${code("spec.rules")}, with the path shown below (see ` +
     "[Tune a default alert](operations.md#tune-a-default-alert)). The thresholds, durations and " +
     "summaries below are the defaults. Each alert's `runbook_url` annotation points at its " +
-    "section of this page.",
+    `section of this page, as the cluster publishes it (${code("spec.runbookBaseUrl")} of ` +
+    `${code("cluster.yaml")}; set it once in your fork).`,
+    "",
+    "The alerts of a Kubernetes component (API server, kubelet, controller manager, scheduler, " +
+    `etcd, CoreDNS, kube-proxy) are rendered only for clusters that expose it (${
+      code("spec.components")
+    }): a managed control plane gets no alert for what it hides. ` +
+    "[MetalK8s's default alerts](#metalk8ss-default-alerts) are all here, by name or stood in for.",
     "",
     "Severities, by convention: `critical` needs someone now, `warning` needs a look soon, " +
     "`info` is context for other alerts, and `none` is the Watchdog, which always fires to " +
@@ -161,11 +253,22 @@ export function renderAlertsDoc(
   for (const name of names) {
     const own = rows.filter((r) => r.alert === name);
     const first = own[0] as AlertRow;
+    const needs = neededComponent(first.file);
+    const stands = standsFor(name, parity);
     out.push(
       `### ${name}`,
       "",
-      `From ${code(first.file)}, rule group ${code(first.group)}.`,
+      `From ${code(first.file)}, rule group ${code(first.group)}.` +
+        (needs ? ` Only on clusters that expose ${needs} (${code("spec.components")}).` : ""),
       "",
+      ...(stands.length > 0
+        ? [
+          `Also stands for MetalK8s's ${
+            stands.join(", ")
+          } (see [below](#metalk8ss-default-alerts)).`,
+          "",
+        ]
+        : []),
     );
     for (const r of own) {
       out.push(
@@ -191,6 +294,7 @@ export function renderAlertsDoc(
       }
     }
   }
+  out.push(...componentsSection(), ...paritySection(new Set(names), parity));
   if (unused.length > 0) {
     out.push(
       "## Parameters no default rule uses",

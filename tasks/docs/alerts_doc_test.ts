@@ -101,8 +101,9 @@ Deno.test("renderAlertsDoc() writes the table, one section per alert and the unu
   const lines = doc.split("\n");
   assert.equal(
     lines[0],
-    "<!-- generated from base/rules/*.rules.yaml and tasks/model/rule_params.ts by deno task " +
-      "docs; do not edit -->",
+    "<!-- generated from base/rules/*.rules.yaml, tasks/model/rule_params.ts, " +
+      "tasks/model/components.ts and tasks/docs/metalk8s_alerts.ts by deno task docs; do not " +
+      "edit -->",
   );
   assert.ok(doc.includes("these 2 alerts (3 rules, one per severity)"));
   assert.ok(
@@ -143,4 +144,32 @@ Deno.test("renderAlertsDoc() refuses a placeholder the index does not know", () 
         "base/rules/disk.rules.yaml:9: unknown placeholder ${disk.disk_full.warning.available}: " +
           "rule parameters are defined in tasks/model/rule_params.ts",
   );
+});
+
+Deno.test("renderAlertsDoc() maps every MetalK8s alert to the same name or to what stands for it", () => {
+  const parity = {
+    names: ["DiskFull", "VolumeDegraded"],
+    counterparts: { VolumeDegraded: { replacedBy: ["DiskFull"], reason: "MetalK8s's | own." } },
+  };
+  const lines = renderAlertsDoc([TEMPLATE], INDEX, parity).split("\n");
+  assert.ok(lines.includes("## MetalK8s's default alerts"));
+  assert.ok(lines.includes("| VolumeDegraded | [DiskFull](#diskfull) | MetalK8s's \\| own. |"));
+  assert.ok(lines.includes("The 1 alerts of the same name: [DiskFull](#diskfull)."));
+  assert.ok(
+    lines.includes(
+      "Also stands for MetalK8s's VolumeDegraded (see [below](#metalk8ss-default-alerts)).",
+    ),
+  );
+});
+
+Deno.test("renderAlertsDoc() says which alerts need an exposed Kubernetes component", () => {
+  const etcd = { ...TEMPLATE, name: "etcd", file: "base/rules/etcd.rules.yaml" };
+  const doc = renderAlertsDoc([etcd], INDEX, { names: [], counterparts: {} });
+  assert.ok(
+    doc.includes(
+      "From `base/rules/etcd.rules.yaml`, rule group `disk`. Only on clusters that expose etcd " +
+        "(`spec.components`).",
+    ),
+  );
+  assert.ok(!renderAlertsDoc([TEMPLATE], INDEX).includes("Only on clusters"));
 });

@@ -12,6 +12,7 @@ import { ROOT } from "../model/paths.ts";
 import { RULE_PARAM_INDEX, type RuleParamInfo } from "../model/rule_params.ts";
 import { type RuleTemplate, TEMPLATE_SUFFIX } from "../rules/render.ts";
 import { describeDifference, firstDifference } from "../validate/freshness.ts";
+import { renderDashboards } from "../dashboards/render.ts";
 import { alertRows, ALERTS_DOC, parameterAlerts, renderAlertsDoc } from "./alerts_doc.ts";
 import {
   collectExamples,
@@ -84,6 +85,8 @@ export function renderDocs(inputs: DocInputs): Map<string, string> {
         parameterAlerts(alertRows(inputs.templates, inputs.index)),
       ),
     ],
+    // The dashboards, their folders and docs/dashboards.md, from tasks/dashboards/.
+    ...renderDashboards(),
   ]);
 }
 
@@ -115,7 +118,7 @@ export function docFindings(
       line: d.line,
       column: 1,
       message: `stale: expected what \`${DOCS_COMMAND}\` writes now ${describeDifference(d)}; ` +
-        `the rules, the schema or ${EXAMPLE_CLUSTERS_DIR}/ changed: run \`${DOCS_COMMAND}\``,
+        `the rules, the schema, tasks/dashboards/ or ${EXAMPLE_CLUSTERS_DIR}/ changed: run \`${DOCS_COMMAND}\``,
     });
   }
   return out;

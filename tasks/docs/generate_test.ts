@@ -22,7 +22,7 @@ Deno.test("docFindings() reports a stale and a missing document with the command
       field: "",
       check: "docs",
       message: "stale: expected what `deno task docs` writes now (line 2: `b`), found `c`; the " +
-        "rules, the schema or examples/clusters/ changed: run `deno task docs`",
+        "rules, the schema, tasks/dashboards/ or examples/clusters/ changed: run `deno task docs`",
     },
     {
       severity: "error",
@@ -75,7 +75,7 @@ Deno.test("docsFreshness() fails on docs/configuration.md when a schema default 
 
 function copyRoot(): string {
   const tmp = mkdtempSync(join(tmpdir(), "docs-root-"));
-  for (const p of ["base/rules", "examples/clusters", "docs"]) {
+  for (const p of ["base/rules", "base/dashboards", "base/grafana", "examples/clusters", "docs"]) {
     cpSync(join(ROOT, p), join(tmp, p), { recursive: true });
   }
   return tmp;

@@ -5,10 +5,8 @@
  * object, and the sync completes.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { localNetwork, startControlPlane } from "../controlplane/controlplane.ts";
+import { startScratchControlPlane } from "../controlplane/scratch.ts";
 import { operatorCrds } from "../controlplane/crds.ts";
 import { localJudge } from "../controlplane/judge.ts";
 import { applyInWaves } from "../kube/apply.ts";
@@ -16,20 +14,10 @@ import { NOT_CLUSTERS } from "../model/load.ts";
 import { CLUSTERS_DIR, OVERLAYS_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
 import { kustomizeBuild } from "../render/kustomize.ts";
-import { Supervisor } from "../stack/process.ts";
 
 Deno.test("the sync-wave apply of every cluster's render completes, naming what cannot become healthy here", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "sync-every-"));
-  mkdirSync(join(dir, "logs"));
-  const supervisor = new Supervisor({ logDir: join(dir, "logs") });
+  const cp = await startScratchControlPlane(["controller-manager", "scheduler"]);
   try {
-    const cp = await startControlPlane({
-      dir,
-      supervisor,
-      network: localNetwork(),
-      nodeName: "none",
-      components: ["controller-manager", "scheduler"],
-    });
     const sync = { fieldManager: "argocd-controller", judge: localJudge(cp.admin) };
     const t0 = performance.now();
     await applyInWaves(cp.admin, await operatorCrds(loadVersions()), sync);
@@ -72,7 +60,6 @@ Deno.test("the sync-wave apply of every cluster's render completes, naming what 
       );
     }
   } finally {
-    await supervisor.stopAll();
-    rmSync(dir, { recursive: true, force: true });
+    await cp.stop();
   }
 });

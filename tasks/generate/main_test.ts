@@ -42,8 +42,8 @@ Deno.test("generate() writes each overlay and the schema; --check then finds the
     assert.deepEqual(written, {
       code: 0,
       out: [
-        "wrote overlays/edge/ (16 files)",
-        "wrote overlays/staging/ (17 files)",
+        "wrote overlays/edge/ (29 files)",
+        "wrote overlays/staging/ (30 files)",
         "wrote schemas/cluster.schema.json",
       ],
       err: [],

@@ -25,6 +25,7 @@ import {
   TEMPLATE_SUFFIX,
 } from "../rules/render.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
+import { componentResources, ruleSetsFor } from "../model/components.ts";
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES } from "../render/sync_waves.ts";
 
 /** The first line of every generated file. */
@@ -197,9 +198,11 @@ export function renderOverlay(
   const files = new Map<string, string>();
   const ns = cluster.spec.destination.namespace;
 
+  // Only the templates of the components this cluster exposes; runbooks at the cluster's docs.
   const defaultRules = renderRuleSets(
-    inputs.ruleTemplates,
+    ruleSetsFor(inputs.ruleTemplates, cluster.spec.components),
     ruleParamValues(cluster.prometheus.rules),
+    { runbookBaseUrl: cluster.spec.runbookBaseUrl },
   );
   const rules = ruleObjects(cluster, defaultRules);
   for (const [path, obj] of rules) files.set(path, toYaml(header, obj));
@@ -247,7 +250,12 @@ export function renderOverlay(
     apiVersion: "kustomize.config.k8s.io/v1beta1",
     kind: "Kustomization",
     namespace: ns,
-    resources: ["../../base", ...(ingress.length > 0 ? ["ingress.yaml"] : []), ...rules.keys()],
+    resources: [
+      "../../base",
+      ...componentResources(cluster.spec.components),
+      ...(ingress.length > 0 ? ["ingress.yaml"] : []),
+      ...rules.keys(),
+    ],
     images: WORKLOAD_IMAGES.map((key) => {
       const pin = versions.images[key];
       if (!pin) throw new Error(`versions.json has no image "${key}"`);

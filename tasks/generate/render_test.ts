@@ -207,7 +207,9 @@ Deno.test("renderOverlay() gives Grafana's datasource the cluster's scrape inter
   }
   // The datasource reads it from there.
   const ds = parse(readFileSync(join(BASE_DIR, "grafana", "datasources.yaml"), "utf8"));
-  assert.equal(ds.datasources[0].jsonData.timeInterval, "$PROMETHEUS_SCRAPE_INTERVAL");
+  for (const d of ds.datasources) {
+    assert.equal(d.jsonData.timeInterval, "$PROMETHEUS_SCRAPE_INTERVAL", d.uid);
+  }
 });
 
 Deno.test("renderOverlay() points several Grafana replicas at the shared database", () => {
@@ -423,7 +425,7 @@ Deno.test("renderOverlay() writes the merged Alertmanager and Grafana configurat
   // deno-lint-ignore no-explicit-any
   assert.deepEqual(am.receivers.map((r: any) => r.name), ["null", "watchdog", "chat", "pager"]);
   // deno-lint-ignore no-explicit-any
-  assert.deepEqual(am.route.routes.map((r: any) => r.receiver), ["watchdog", "pager"]);
+  assert.deepEqual(am.route.routes.map((r: any) => r.receiver), ["watchdog", "null", "pager"]);
   assert.equal(am.route.receiver, "chat");
   const ini = files.get("config/grafana.ini")!;
   assert.match(ini, /^\[server\]\ndomain = grafana\.example\.com\nhttp_port = 3000\n/m);
@@ -439,6 +441,85 @@ Deno.test("renderOverlay() adds rules/extra.yaml only for a cluster with extra r
   assert.equal(extra.spec.groups[0].rules[0].alert, "PaymentsPodRestarting");
   assert.ok(parse(production.get("kustomization.yaml")!).resources.includes("rules/extra.yaml"));
   assert.equal(renderOverlay(load("staging"), versions, inputs).get("rules/extra.yaml"), undefined);
+});
+
+/** Every alerting rule of an overlay's PrometheusRules. */
+// deno-lint-ignore no-explicit-any
+function overlayAlerts(files: Map<string, string>): any[] {
+  return [...files].filter(([p]) => p.startsWith("rules/")).flatMap(([, text]) =>
+    // deno-lint-ignore no-explicit-any
+    parse(text).spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert)
+  );
+}
+
+Deno.test("renderOverlay() sets every alert's runbook_url from the cluster's runbookBaseUrl", () => {
+  const base = "https://git.example.org/ops/monitoring/-/blob/main/docs/alerts.md";
+  const cluster = load("staging");
+  const files = renderOverlay(
+    { ...cluster, spec: { ...cluster.spec, runbookBaseUrl: base } },
+    versions,
+    inputs,
+  );
+  const alerts = overlayAlerts(files);
+  assert.ok(alerts.length > 100, `${alerts.length} alerts`);
+  for (const a of alerts) {
+    assert.equal(a.annotations.runbook_url, `${base}#${a.alert.toLowerCase()}`, a.alert);
+  }
+  // Unset, it is the absolute placeholder the docs tell a fork to replace, never a bare path.
+  for (const a of overlayAlerts(renderOverlay(cluster, versions, inputs))) {
+    assert.match(a.annotations.runbook_url, /^https:\/\/git\.example\.com\/.*#[a-z0-9]+$/, a.alert);
+  }
+});
+
+Deno.test("renderOverlay() scrapes every component of a self-managed cluster", () => {
+  const files = renderOverlay(load("staging"), versions, inputs);
+  const resources: string[] = parse(files.get("kustomization.yaml")!).resources;
+  for (
+    const dir of [
+      "kube-apiserver",
+      "kubelet",
+      "kube-controller-manager",
+      "kube-scheduler",
+      "etcd",
+      "coredns",
+      "kube-proxy",
+    ]
+  ) {
+    assert.ok(resources.includes(`../../base/kubernetes/${dir}`), dir);
+  }
+  for (const r of ["etcd", "kube-scheduler", "kube-apiserver", "kubelet"]) {
+    assert.ok(files.has(`rules/${r}.yaml`), r);
+  }
+});
+
+Deno.test("renderOverlay() leaves out the monitors and alerts of what a managed control plane hides", () => {
+  const cluster = load("staging");
+  const eks = {
+    ...cluster,
+    spec: { ...cluster.spec, components: { preset: "eks" as const, kubeProxy: true } },
+  };
+  const files = renderOverlay(eks, versions, inputs);
+  const resources: string[] = parse(files.get("kustomization.yaml")!).resources;
+  assert.deepEqual(
+    resources.filter((r) => r.startsWith("../../base/kubernetes/")),
+    [
+      "../../base/kubernetes/kube-apiserver",
+      "../../base/kubernetes/kubelet",
+      "../../base/kubernetes/coredns",
+      "../../base/kubernetes/kube-proxy",
+    ],
+  );
+  for (const hidden of ["etcd", "kube-scheduler", "kube-controller-manager"]) {
+    assert.equal(files.get(`rules/${hidden}.yaml`), undefined, hidden);
+    assert.ok(!resources.includes(`rules/${hidden}.yaml`), hidden);
+  }
+  const names = new Set(overlayAlerts(files).map((a) => a.alert));
+  for (const gone of ["etcdMembersDown", "KubeSchedulerDown", "KubeControllerManagerDown"]) {
+    assert.ok(!names.has(gone), gone);
+  }
+  for (const kept of ["KubeAPIDown", "KubeletDown", "CoreDNSDown", "KubeProxyDown", "NodeDown"]) {
+    assert.ok(names.has(kept), kept);
+  }
 });
 
 Deno.test("overlayInputsFromFiles() reads the same inputs as loadOverlayInputs() from base/", async () => {

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { localNetwork, startControlPlane } from "../controlplane/controlplane.ts";
+import { startScratchControlPlane } from "../controlplane/scratch.ts";
 import { localJudge } from "../controlplane/judge.ts";
 import type { K8sObject } from "../render/kustomize.ts";
-import { Supervisor } from "../stack/process.ts";
 import { applyInWaves, syncWaves } from "./apply.ts";
 
 const obj = (kind: string, name: string, wave?: string, apiVersion = "v1"): K8sObject => ({
@@ -38,17 +34,8 @@ Deno.test("syncWaves() orders waves, then Argo CD's kind order, then names", () 
 });
 
 Deno.test("applyInWaves() applies wave by wave on a real API server, reporting what cannot become healthy here", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "apply-test-"));
-  mkdirSync(join(dir, "logs"));
-  const supervisor = new Supervisor({ logDir: join(dir, "logs") });
+  const cp = await startScratchControlPlane([]);
   try {
-    const cp = await startControlPlane({
-      dir,
-      supervisor,
-      network: localNetwork(),
-      nodeName: "n",
-      components: [],
-    });
     const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: "demo" } };
     const deployment: K8sObject = {
       ...obj("Deployment", "web", "0", "apps/v1"),
@@ -76,7 +63,6 @@ Deno.test("applyInWaves() applies wave by wave on a real API server, reporting w
     assert.deepEqual(live?.data, { a: "b" });
     assert.ok(lines.some((l) => /^wave 1: healthy/.test(l)), lines.join("\n"));
   } finally {
-    await supervisor.stopAll();
-    rmSync(dir, { recursive: true, force: true });
+    await cp.stop();
   }
 });

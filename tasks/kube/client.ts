@@ -28,6 +28,14 @@ export interface ResourceInfo {
   namespaced: boolean;
 }
 
+/** What a request may carry besides its method and path. */
+interface RequestOptions {
+  body?: unknown;
+  contentType?: string;
+  query?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
 /** An API error: the HTTP status and the server's Status message. */
 export class KubeError extends Error {
   constructor(
@@ -96,16 +104,7 @@ export class KubeClient {
   }
 
   /** One request; JSON in and out. Throws KubeError on a status of 400 or more. */
-  async request<T = unknown>(
-    method: string,
-    path: string,
-    opts: {
-      body?: unknown;
-      contentType?: string;
-      query?: Record<string, string>;
-      signal?: AbortSignal;
-    } = {},
-  ): Promise<T> {
+  async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const res = await this.#fetch(method, path, opts);
     const text = await res.text();
     const body = text ? JSON.parse(text) : undefined;
@@ -120,16 +119,7 @@ export class KubeClient {
     return { status: res.status, body: await res.text() };
   }
 
-  async #fetch(
-    method: string,
-    path: string,
-    opts: {
-      body?: unknown;
-      contentType?: string;
-      query?: Record<string, string>;
-      signal?: AbortSignal;
-    },
-  ): Promise<Response> {
+  async #fetch(method: string, path: string, opts: RequestOptions): Promise<Response> {
     const query = opts.query ? `?${new URLSearchParams(opts.query)}` : "";
     return await fetch(`${this.server}${path}${query}`, {
       method,

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { RuleFileSchema } from "../rules/rule_group.ts";
 import { RECEIVER_SECRETS_DIR } from "./credentials.ts";
 import { RuleParams } from "./rule_params.ts";
+import { Components } from "./components.ts";
 
 /** Our own kind's apiVersion. */
 export const CLUSTER_API_VERSION = "monitoring.dev/v1alpha1";
@@ -152,6 +153,13 @@ const LABEL_KEY = z
 // ---------------------------------------------------------------------------------------------
 // cluster.yaml
 
+/**
+ * The default of `spec.runbookBaseUrl`: docs/alerts.md of this repository on its forge, with the
+ * same placeholder host as the reconciler entry points (clusters/argocd/), which a fork replaces.
+ */
+export const PLACEHOLDER_RUNBOOK_BASE_URL =
+  "https://git.example.com/platform/monitoring/blob/main/docs/alerts.md";
+
 const Volume = (size: string, what: string) =>
   z.strictObject({
     size: Quantity.default(size).describe(`Size of each ${what} volume (default ${size}).`),
@@ -295,6 +303,16 @@ export const ClusterSpec = z.strictObject({
   }).prefault({}).describe(
     "How the replicas of each HA component are kept apart, so one node (or zone) lost never " +
       "takes every replica with it.",
+  ),
+  components: Components.prefault({}),
+  runbookBaseUrl: z.url({
+    protocol: /^https?$/,
+    error:
+      "an http(s) URL such as https://git.example.com/platform/monitoring/blob/main/docs/alerts.md",
+  }).default(PLACEHOLDER_RUNBOOK_BASE_URL).describe(
+    "Where each alert's runbook_url points: this page followed by #<alert name in lower case>, " +
+      "the alert's section of docs/alerts.md as your fork publishes it. The default is a " +
+      "placeholder: set it to your fork's docs.",
   ),
 });
 export type ClusterSpec = z.infer<typeof ClusterSpec>;
@@ -583,6 +601,8 @@ export function defaultAlertmanagerConfig(heartbeat?: Heartbeat): AlertmanagerCo
         // Watchdog always fires (it proves the alerting path); it goes nowhere unless the
         // cluster sets a heartbeat (spec.heartbeat of alertmanager.yaml).
         watchdogRoute,
+        // InfoInhibitor only feeds the inhibit rule below; it is never meant to notify.
+        { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
       ],
     },
     receivers: [{ name: "null" }, watchdogReceiver],
@@ -596,6 +616,12 @@ export function defaultAlertmanagerConfig(heartbeat?: Heartbeat): AlertmanagerCo
         source_matchers: ['severity = "warning"'],
         target_matchers: ['severity = "info"'],
         equal: ["alertname", "cluster", "namespace"],
+      },
+      {
+        // An info alert alone in its namespace (base/rules/general.rules.yaml) stays quiet.
+        source_matchers: ['alertname = "InfoInhibitor"'],
+        target_matchers: ['severity = "info"'],
+        equal: ["cluster", "namespace"],
       },
     ],
   };

@@ -59,6 +59,8 @@ Deno.test("ClusterFile fills every default of an empty spec", () => {
     thanosQuery: { replicas: 2 },
     clusterDomain: "cluster.local",
     spread: { topologyKey: "kubernetes.io/hostname", mode: "required" },
+    components: { preset: "self-managed" },
+    runbookBaseUrl: "https://git.example.com/platform/monitoring/blob/main/docs/alerts.md",
   });
 });
 

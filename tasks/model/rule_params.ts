@@ -79,12 +79,18 @@ export const RuleParams = z.strictObject({
     node_filesystem_almost_out_of_files: almostOut("inodes"),
     node_network_receive_errors: level({
       warning: level({
-        errors: count(10, 1_000_000, "Fire above this many receive errors in 2 minutes"),
+        error_rate: ratio(
+          0.01,
+          "Fire when more than this share of the packets received in 2 minutes were errors",
+        ),
       }),
     }),
     node_network_transmit_errors: level({
       warning: level({
-        errors: count(10, 1_000_000, "Fire above this many transmit errors in 2 minutes"),
+        error_rate: ratio(
+          0.01,
+          "Fire when more than this share of the packets sent in 2 minutes were errors",
+        ),
       }),
     }),
     node_high_number_conntrack_entries_used: level({

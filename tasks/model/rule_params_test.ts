@@ -19,8 +19,8 @@ Deno.test("RuleParams.parse({}) gives MetalK8s's defaults", () => {
     warning: { available: 5 },
     critical: { available: 3 },
   });
-  assert.deepEqual(p.node_exporter.node_network_receive_errors, { warning: { errors: 10 } });
-  assert.deepEqual(p.node_exporter.node_network_transmit_errors, { warning: { errors: 10 } });
+  assert.deepEqual(p.node_exporter.node_network_receive_errors, { warning: { error_rate: 0.01 } });
+  assert.deepEqual(p.node_exporter.node_network_transmit_errors, { warning: { error_rate: 0.01 } });
   assert.deepEqual(p.node_exporter.node_high_number_conntrack_entries_used, {
     warning: { threshold: 0.75 },
   });
@@ -48,7 +48,7 @@ Deno.test("RuleParams rejects an unknown key, a value out of range and a wrong t
   const r = RuleParams.safeParse({
     node_exporter: {
       node_filesystem_space_filling_up: { warning: { hours: 0, treshold: 30 } },
-      node_network_receive_errors: { warning: { errors: "10" } },
+      node_network_receive_errors: { warning: { error_rate: "0.01" } },
     },
   });
   assert.equal(r.success, false);
@@ -64,7 +64,7 @@ Deno.test("RuleParams rejects an unknown key, a value out of range and a wrong t
         'Unrecognized key: "treshold"',
       ],
       [
-        "node_exporter.node_network_receive_errors.warning.errors",
+        "node_exporter.node_network_receive_errors.warning.error_rate",
         "Invalid input: expected number, received string",
       ],
     ],

@@ -248,16 +248,21 @@ Deno.test("kustomizeBuild(base) has the thanos-sidecar Service select the Promet
   assert.ok(mapSelectorMatches(one(objects, "Service", "prometheus-k8s").spec.selector, podLabels));
 });
 
-Deno.test("kustomizeBuild(base) points Grafana's one datasource at the thanos-query Service", async () => {
+Deno.test("kustomizeBuild(base) points Grafana's datasources at the thanos-query Service", async () => {
   const objects = await baseObjects();
   const cm = findObjects(objects, "ConfigMap").find((o) =>
     o.metadata.name.startsWith("grafana-datasources-")
   );
   assert.ok(cm);
   const datasources: Json[] = parse(cm.data["datasources.yaml"]).datasources;
-  assert.equal(datasources.length, 1);
+  assert.deepEqual(datasources.map((d) => [d.uid, d.type, d.isDefault]), [
+    ["thanos-query", "prometheus", true],
+    ["thanos-query-replicas", "prometheus", false],
+  ]);
+  // The second one is the same Thanos Query, without deduplication.
+  assert.equal(datasources[1].url, datasources[0].url);
+  assert.equal(datasources[1].jsonData.customQueryParameters, "dedup=false");
   const ds = datasources[0];
-  assert.deepEqual([ds.uid, ds.type, ds.isDefault], ["thanos-query", "prometheus", true]);
   const url = new URL(ds.url);
   const service = one(objects, "Service", "thanos-query");
   const http = service.spec.ports.find((p: Json) => p.name === "http");
@@ -274,19 +279,18 @@ Deno.test("kustomizeBuild(base) points Grafana's one datasource at the thanos-qu
   );
 });
 
-Deno.test("kustomizeBuild(base) projects every grafana_dashboard ConfigMap into Grafana", async () => {
+Deno.test("kustomizeBuild(base) mounts every grafana_dashboard ConfigMap into Grafana", async () => {
   const objects = await baseObjects();
   const dashboards = findObjects(objects, "ConfigMap")
     .filter((o) => o.metadata.labels?.grafana_dashboard === "1")
     .map((o) => o.metadata.name)
     .sort();
   const volumes: Json[] = one(objects, "Deployment", "grafana").spec.template.spec.volumes;
-  const projected: string[] = volumes
-    .find((v) => v.name === "dashboards")
-    .projected.sources.map((s: Json) => s.configMap.name)
-    .sort();
+  const mounted: string[] = volumes.flatMap((v) => v.configMap?.name ?? []).filter((
+    n: string,
+  ) => n.startsWith("grafana-dashboards-")).sort();
   assert.ok(dashboards.length > 0);
-  assert.deepEqual(projected, dashboards);
+  assert.deepEqual(mounted, dashboards);
 });
 
 Deno.test("kustomizeBuild(base) lets only Prometheus reach Grafana and Thanos Query, plus Grafana the latter", async () => {

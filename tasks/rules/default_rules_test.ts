@@ -86,6 +86,22 @@ Deno.test("every template has a unit test file whose cases fire and stay quiet f
   }
 });
 
+Deno.test("every recording rule is evaluated by a promql_expr_test of its template's tests", async () => {
+  const untested: string[] = [];
+  for (const set of await renderDefaultRules(DEFAULTS)) {
+    const records = new Set(set.groups.flatMap((g) => g.rules).flatMap((r) => r.record ?? []));
+    if (records.size === 0) continue;
+    const doc = parse(await readFile(join(RULES_DIR, `${set.name}${TEST_SUFFIX}`), "utf8")) as {
+      tests: { promql_expr_test?: { expr: string }[] }[];
+    };
+    const exprs = doc.tests.flatMap((t) => t.promql_expr_test ?? []).map((c) => c.expr);
+    for (const r of records) {
+      if (!exprs.some((e) => e.includes(r))) untested.push(`${set.name}: ${r}`);
+    }
+  }
+  assert.deepEqual(untested, []);
+});
+
 Deno.test("every default alert has a severity, a for, a summary, a description and a runbook", async () => {
   const sets = await renderDefaultRules(DEFAULTS);
   const all = alerts(sets);

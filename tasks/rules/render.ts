@@ -16,9 +16,10 @@ export const TEMPLATE_SUFFIX = ".rules.yaml";
 export const TEST_SUFFIX = ".rules.test.yaml";
 
 /**
- * Where each alert's `runbook_url` points unless the caller gives another base: the generated
- * reference of the default alerts in this repository, one anchor per alert name (lower-cased).
- * A fork that publishes its docs passes its own absolute base to `renderDefaultRules()`.
+ * The runbook base of the rendered templates when no cluster is involved: the unit tests of
+ * `base/rules/` expect `runbook_url: docs/alerts.md#<alert>`. A cluster's rules carry its own
+ * absolute base instead (`spec.runbookBaseUrl`, passed by generate), since a relative path is
+ * useless in a chat message or a page.
  */
 export const DEFAULT_RUNBOOK_BASE_URL = "docs/alerts.md";
 

@@ -133,14 +133,27 @@ Deno.test("ruleFileText() heads the file with its source and round-trips the gro
 Deno.test("loadRuleTemplates() lists base/rules/ templates without their tests", async () => {
   const templates = await loadRuleTemplates();
   assert.deepEqual(templates.map((t) => t.name), [
+    "alert-tree",
     "alertmanager",
+    "coredns",
+    "etcd",
     "general",
+    "kube-apiserver",
+    "kube-controller-manager",
+    "kube-proxy",
+    "kube-scheduler",
+    "kube-state-metrics",
+    "kubelet-containers",
+    "kubelet",
     "kubernetes-apps",
+    "kubernetes-resources",
+    "kubernetes-storage",
+    "kubernetes-system",
     "node-exporter",
     "prometheus-operator",
     "prometheus",
     "thanos-query",
     "thanos-sidecar",
   ]);
-  assert.equal(templates[0]?.file, "base/rules/alertmanager.rules.yaml");
+  assert.equal(templates[0]?.file, "base/rules/alert-tree.rules.yaml");
 });

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { localNetwork, startControlPlane } from "../controlplane/controlplane.ts";
 import { installCrds } from "../controlplane/crds.ts";
 import { localJudge } from "../controlplane/judge.ts";
-import { type ClusterState, removeState, writeState } from "../controlplane/state.ts";
+import { alive, type ClusterState, removeState, writeState } from "../controlplane/state.ts";
 import { applyInWaves, type WaveReport } from "../kube/apply.ts";
 import { SYNC_WAVE_ANNOTATION } from "../render/sync_waves.ts";
 import { KubeClient } from "../kube/client.ts";
@@ -437,15 +437,6 @@ export async function sweepStale(podNet: PodNetworkConfig, dir: string): Promise
 
 function ownerFile(stateDir: string): string {
   return join(stateDir, "owner.pid");
-}
-
-function alive(pid: number): boolean {
-  try {
-    Deno.kill(pid, "SIGCONT");
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Records this process as the machine's local cluster; refuses while another one runs. */

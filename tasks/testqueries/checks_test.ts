@@ -5,7 +5,7 @@ import { checkComponents } from "./check_components.ts";
 import { checkScrapeJobs } from "./check_scrape_jobs.ts";
 import { checkThanos } from "./check_thanos.ts";
 import { checkAlerts } from "./check_alerts.ts";
-import { checkExpressions } from "./check_expressions.ts";
+import { checkExpressions, judgeEmpty } from "./check_expressions.ts";
 import { type FakeData, FakeThanosQuery, sample } from "./fake_thanos_query.ts";
 import type { TestTarget } from "./target.ts";
 
@@ -308,40 +308,111 @@ Deno.test("checkAlerts() fails when the Alertmanager alert still carries the rep
   });
 });
 
-Deno.test("checkExpressions() fails on empty panels and missing metrics unless explained", async () => {
+Deno.test("checkExpressions() judges each empty expression by the selectors it reads", async () => {
   const exprs = [
     { kind: "dashboard" as const, name: "CPU", source: "dashboard n.json", expr: "rate(cpu[1m])" },
     { kind: "dashboard" as const, name: "Errors", source: "dashboard n.json", expr: "errs > 0" },
+    {
+      kind: "dashboard" as const,
+      name: "Replicas",
+      source: "dashboard ha.json",
+      expr: `count by (${R}) (up)`,
+      dedup: false,
+    },
     { kind: "alert" as const, name: "Down", source: "r", expr: "up == 0" },
     { kind: "alert" as const, name: "PodNotReady", source: "r", expr: "kube_pod_ready == 0" },
+    {
+      kind: "alert" as const,
+      name: "SchedulerDown",
+      source: "r",
+      expr: 'absent(up{job="kube-schedular"} == 1) and up == 0',
+    },
     { kind: "record" as const, name: "a:b", source: "r", expr: "sum(nothing)" },
   ];
   await withFake({
     queries: {
-      'true|count by (__name__) ({__name__=~"cpu|errs|kube_pod_ready|nothing|up"})': {
-        result: [
-          sample({ __name__: "cpu" }, "1"),
-          sample({ __name__: "errs" }, "1"),
-          sample({ __name__: "up" }, "5"),
-        ],
-      },
       "true|rate(cpu[1m])": { result: [sample({}, "0.5")] },
       "true|errs > 0": { result: [] },
+      [`false|count by (${R}) (up)`]: {
+        result: [
+          sample({ [R]: "prometheus-k8s-0" }, "9"),
+          sample({ [R]: "prometheus-k8s-1" }, "9"),
+        ],
+      },
       "true|up == 0": { result: [] },
       "true|kube_pod_ready == 0": { result: [] },
+      'true|absent(up{job="kube-schedular"} == 1) and up == 0': { result: [] },
       "true|sum(nothing)": { result: [], warnings: ["store 10.0.0.2 unavailable"] },
+      "true|count(errs)": { result: [sample({}, "3")] },
+      "true|count(up)": { result: [sample({}, "9")] },
+      "true|count(kube_pod_ready)": { result: [] },
+      'true|count(up{job="kube-schedular"})': { result: [] },
     },
   }, async (ctx) => {
     const r = await checkExpressions(ctx);
     assert.equal(r.ok, false);
     assert.deepEqual(r.details, [
-      "FAIL dashboard n.json › Errors: its metrics exist but it returns no data\n      errs > 0",
+      "FAIL dashboard n.json › Errors: its series exist but it returns no data\n      errs > 0",
+      'FAIL alert SchedulerDown: no series for up{job="kube-schedular"}\n      ' +
+      'absent(up{job="kube-schedular"} == 1) and up == 0',
       "FAIL record a:b: partial response: store 10.0.0.2 unavailable\n      sum(nothing)",
       "alert PodNotReady: empty as expected: no kube-state-metrics here",
-      "5 expressions: 1 return data, 1 alerts not firing, 1 empty as expected, 2 failed",
+      "1 alerts not firing, every series they read present: Down",
+      "7 expressions: 2 return data, 1 alerts not firing, 1 empty as expected, 3 failed " +
+      "(with data: 2/7)",
     ]);
   }, {
     expressions: exprs,
     expectedEmpty: [{ metric: "kube_.*", where: "cluster", reason: "no kube-state-metrics here" }],
+  });
+});
+
+Deno.test("judgeEmpty() explains by the expression's own entry before its missing series", () => {
+  const e = { kind: "alert" as const, name: "KubeContainerWaiting", source: "r", expr: "x > 0" };
+  const t = {
+    mode: "local" as const,
+    expectedEmpty: [{
+      alert: "KubeContainerWaiting",
+      where: "both" as const,
+      reason: "exists only while a container waits",
+    }],
+  };
+  assert.deepEqual(judgeEmpty(t, e, [{ text: "x", name: "x" }]), {
+    kind: "explained",
+    reason: "exists only while a container waits",
+  });
+  assert.deepEqual(judgeEmpty({ ...t, expectedEmpty: [] }, e, [{ text: "x", name: "x" }]), {
+    kind: "failed",
+    why: "no series for x",
+  });
+  assert.deepEqual(judgeEmpty({ ...t, expectedEmpty: [] }, e, []), { kind: "not firing" });
+  assert.deepEqual(judgeEmpty({ ...t, expectedEmpty: [] }, { ...e, kind: "record" }, []), {
+    kind: "failed",
+    why: "its series exist but it returns no data",
+  });
+});
+
+Deno.test("checkExpressions() counts a PromQL info annotation as data, not as a partial response", async () => {
+  const info = 'PromQL info: metric might not be a counter, name does not end in _total: "pgmaj"';
+  await withFake({
+    queries: {
+      "true|rate(pgmaj[5m])": { result: [sample({}, "3")], warnings: [info] },
+      "true|rate(other[5m])": {
+        result: [sample({}, "3")],
+        warnings: ["store s1 unavailable", info],
+      },
+    },
+  }, async (ctx) => {
+    const r = await checkExpressions(ctx);
+    assert.deepEqual(r.details, [
+      "FAIL record b: partial response: store s1 unavailable\n      rate(other[5m])",
+      "2 expressions: 1 return data, 0 alerts not firing, 0 empty as expected, 1 failed " +
+      "(with data: 1/2)",
+    ]);
+  }, {
+    expressions: [
+      { kind: "record", name: "a", source: "r", expr: "rate(pgmaj[5m])" },
+      { kind: "record", name: "b", source: "r", expr: "rate(other[5m])" },
+    ],
   });
 });

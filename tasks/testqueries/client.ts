@@ -70,6 +70,15 @@ export interface QueryOptions {
   time?: number;
 }
 
+/**
+ * The warnings that say a response is partial. PromQL's info annotations ("metric might not be a
+ * counter" for a rate() over a counter without the _total suffix), which Thanos Query passes on
+ * as warnings, say nothing about the stores and are left out.
+ */
+export function partialWarnings(warnings: readonly string[] | undefined): string[] {
+  return (warnings ?? []).filter((w) => !w.startsWith("PromQL info:"));
+}
+
 /** PromQL as a person reads it in a report: `up (dedup=false)`. */
 export function describeQuery(expr: string, dedup: boolean): string {
   return `${expr.replace(/\s+/g, " ").trim()} (dedup=${dedup})`;
@@ -94,7 +103,7 @@ export class ThanosQuery {
         ...(opts.time !== undefined ? { time: String(opts.time) } : {}),
       }),
     ) as { data?: { result?: T[] }; warnings?: string[] };
-    return { result: body.data?.result ?? [], warnings: body.warnings ?? [] };
+    return { result: body.data?.result ?? [], warnings: partialWarnings(body.warnings) };
   }
 
   async queryRange(
@@ -113,7 +122,7 @@ export class ThanosQuery {
         partial_response: "true",
       }),
     ) as { data?: { result?: RangeSeries[] }; warnings?: string[] };
-    return { result: body.data?.result ?? [], warnings: body.warnings ?? [] };
+    return { result: body.data?.result ?? [], warnings: partialWarnings(body.warnings) };
   }
 
   /** `/api/v1/stores`: store type → the stores Thanos Query knows, healthy or not. */

@@ -1,8 +1,8 @@
 /**
  * The expressions that may return no data on a healthy stack, each with its reason, kept in
  * `expected-empty.yaml` beside this module. An entry names either metrics (a regular expression
- * over metric names, for metrics a stack does not have) or one expression (an alert, a recorded
- * series, or a dashboard panel) that is empty while all is well.
+ * over metric names, for metrics a stack does not have), one expression (an alert, a recorded
+ * series, or a dashboard panel) that is empty while all is well, or a whole dashboard.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -19,12 +19,16 @@ export const ExpectedEmpty = z.strictObject({
   alert: z.string().optional(),
   record: z.string().optional(),
   panel: z.string().optional(),
-  /** Where the entry holds: the local cluster, a deployed one, or both (default). */
+  /** A dashboard's file (`k8s-kubelet.json`): all its panels, or with `panel` that one. */
+  dashboard: z.string().optional(),
+  /** Where the entry holds: the local stack, a real cluster, or both (default). */
   where: z.enum(["local", "cluster", "both"]).default("both"),
   reason: z.string().min(1),
 }).refine(
-  (e) => [e.metric, e.alert, e.record, e.panel].filter((x) => x !== undefined).length === 1,
-  { error: "each entry names exactly one of metric, alert, record, panel" },
+  (e) =>
+    [e.metric, e.alert, e.record, e.panel ?? e.dashboard].filter((x) => x !== undefined)
+        .length === 1 && (e.dashboard === undefined || e.metric === undefined),
+  { error: "each entry names exactly one of metric, alert, record, panel, dashboard (+ panel)" },
 );
 export type ExpectedEmpty = z.infer<typeof ExpectedEmpty>;
 
@@ -42,25 +46,31 @@ function applies(e: ExpectedEmpty, mode: Mode): boolean {
   return e.where === "both" || e.where === mode;
 }
 
-/** The entry that allows `expr` to be empty, if any: its own, or one covering a missing metric. */
+/**
+ * The entry that allows `expr` to be empty, if any: its own (by kind and name, or its dashboard),
+ * or, when every metric it misses is one a `metric` entry explains, the first of those.
+ */
 export function explainEmpty(
   entries: readonly ExpectedEmpty[],
   mode: Mode,
   expr: Expression,
   missingMetrics: readonly string[],
 ): ExpectedEmpty | undefined {
+  const file = expr.kind === "dashboard" ? expr.source.replace(/^dashboard /, "") : undefined;
   const own = entries.find((e) =>
     applies(e, mode) &&
     ((expr.kind === "alert" && e.alert === expr.name) ||
       (expr.kind === "record" && e.record === expr.name) ||
-      (expr.kind === "dashboard" && e.panel === expr.name))
+      (expr.kind === "dashboard" &&
+        (e.dashboard === undefined || e.dashboard === file) &&
+        (e.panel === undefined ? e.dashboard !== undefined : e.panel === expr.name)))
   );
   if (own) return own;
-  for (const m of missingMetrics) {
-    const entry = entries.find((e) =>
+  const byMetric = missingMetrics.map((m) =>
+    entries.find((e) =>
       applies(e, mode) && e.metric !== undefined && new RegExp(`^(?:${e.metric})$`).test(m)
-    );
-    if (entry) return entry;
-  }
-  return undefined;
+    )
+  );
+  if (byMetric.length === 0 || byMetric.some((e) => e === undefined)) return undefined;
+  return byMetric[0];
 }

@@ -3,6 +3,7 @@
  * PrometheusRules) and its dashboards (from the rendered ConfigMaps that hold Grafana dashboard
  * JSON), the dashboards' Grafana variables replaced by values Thanos Query can evaluate.
  */
+import { DATASOURCES } from "../dashboards/grafana.ts";
 import type { K8sObject } from "../render/kustomize.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -15,6 +16,11 @@ export interface Expression {
   /** `PrometheusRule/node-exporter-rules`, `dashboard nodes.json`. */
   source: string;
   expr: string;
+  /**
+   * Whether Thanos Query deduplicates the replicas for it (default true): false for a panel on
+   * the undeduplicated datasource, whose queries keep the replicas apart.
+   */
+  dedup?: boolean;
 }
 
 /** `alert NodeDown`, `dashboard nodes.json › CPU busy`. */
@@ -43,9 +49,14 @@ export function ruleExpressions(
   return out;
 }
 
+interface Datasource {
+  uid?: string;
+}
+
 interface Panel {
   title?: string;
-  targets?: { expr?: string; hide?: boolean }[];
+  datasource?: Datasource;
+  targets?: { expr?: string; hide?: boolean; datasource?: Datasource }[];
   panels?: Panel[];
 }
 
@@ -115,11 +126,13 @@ export function dashboardExpressions(
     for (const p of panelsOf(d.panels ?? [])) {
       for (const t of p.targets ?? []) {
         if (!t.expr || t.hide) continue;
+        const uid = t.datasource?.uid ?? p.datasource?.uid;
         out.push({
           kind: "dashboard",
           name: p.title ?? "(untitled panel)",
           source: `dashboard ${file}`,
           expr: substituteVariables(t.expr, scrapeIntervalMs),
+          ...(uid === DATASOURCES.replicas ? { dedup: false } : {}),
         });
       }
     }

@@ -72,3 +72,24 @@ Deno.test("dashboardExpressions() reads every visible target of rendered dashboa
     ],
   );
 });
+
+Deno.test("dashboardExpressions() keeps the replicas apart for panels on the undeduplicated datasource", () => {
+  const ds = (uid: string) => ({ type: "prometheus", uid });
+  const dashboard = {
+    panels: [
+      { title: "Dedup", datasource: ds("thanos-query"), targets: [{ expr: "a" }] },
+      { title: "Replicas", datasource: ds("thanos-query-replicas"), targets: [{ expr: "b" }] },
+      {
+        title: "Target",
+        datasource: ds("thanos-query"),
+        targets: [{ expr: "c", datasource: ds("thanos-query-replicas") }],
+      },
+    ],
+  };
+  const exprs = dashboardExpressions(new Map([["d.json", dashboard]]), 30_000);
+  assert.deepEqual(exprs.map((e) => [e.expr, e.dedup ?? true]), [
+    ["a", true],
+    ["b", false],
+    ["c", false],
+  ]);
+});

@@ -4,6 +4,9 @@
  *   deno task test-queries --local [--format text|json]
  *   deno task test-queries --url URL --alertmanager URL --cluster NAME [--format text|json]
  *
+ * With --expressions, only the check of every alert, rule and dashboard expression runs (and
+ * --alertmanager may be left out): each one that returns no series is listed with why.
+ *
  * Exits 0 when every check passes, 1 when one fails, 2 on a usage error.
  */
 import { join } from "node:path";
@@ -12,13 +15,15 @@ import { OVERLAYS_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
 import { type K8sObject, kustomizeBuild } from "../render/kustomize.ts";
 import { AlertmanagerApi, fetchHttp, type Http, SinkApi, ThanosQuery } from "./client.ts";
-import { runChecks } from "./checks.ts";
+import type { Check } from "./check.ts";
+import { checkExpressions } from "./check_expressions.ts";
+import { CHECKS, runChecks } from "./checks.ts";
 import { loadExpectedEmpty } from "./expected_empty.ts";
 import { formatJson, formatText, type Report } from "./report.ts";
 import { clusterTarget, localTarget, type TestTarget } from "./target.ts";
 
 export const USAGE = "usage: deno task test-queries [--local | --url URL " +
-  "--alertmanager URL --cluster NAME] [--format text|json]";
+  "--alertmanager URL --cluster NAME] [--expressions] [--format text|json]";
 
 export interface TestQueriesArgs {
   local: boolean;
@@ -26,6 +31,8 @@ export interface TestQueriesArgs {
   alertmanager: string | undefined;
   cluster: string | undefined;
   format: "text" | "json";
+  /** Only check 5: every expression, and why each empty one is empty. */
+  expressions: boolean;
 }
 
 export function parseTestQueriesArgs(args: readonly string[]): TestQueriesArgs {
@@ -35,12 +42,17 @@ export function parseTestQueriesArgs(args: readonly string[]): TestQueriesArgs {
     alertmanager: undefined,
     cluster: undefined,
     format: "text",
+    expressions: false,
   };
   const valued = ["--url", "--alertmanager", "--cluster", "--format"];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     if (a === "--local") {
       out.local = true;
+      continue;
+    }
+    if (a === "--expressions") {
+      out.expressions = true;
       continue;
     }
     const [flag, inline] = a.includes("=") ? a.split(/=(.*)/s) as [string, string] : [a, undefined];
@@ -62,7 +74,7 @@ export function parseTestQueriesArgs(args: readonly string[]): TestQueriesArgs {
         "a deployed one",
     );
   }
-  if (!out.local && !(out.url && out.alertmanager && out.cluster)) {
+  if (!out.local && !(out.url && (out.alertmanager || out.expressions) && out.cluster)) {
     throw new Error("give --local, or all of --url, --alertmanager and --cluster");
   }
   return out;
@@ -79,6 +91,7 @@ export function runningLocalCluster(): ClusterState {
 export async function runTestQueries(
   target: TestTarget,
   http: Http = fetchHttp(),
+  only: readonly Check[] = CHECKS,
 ): Promise<Report> {
   const t0 = performance.now();
   const checks = await runChecks({
@@ -86,7 +99,7 @@ export async function runTestQueries(
     thanos: new ThanosQuery(http, target.urls.thanosQuery),
     alertmanagers: target.urls.alertmanagers.map((u) => new AlertmanagerApi(http, u)),
     sink: target.urls.sink ? new SinkApi(http, target.urls.sink) : undefined,
-  });
+  }, only);
   return {
     cluster: target.cluster,
     mode: target.mode,
@@ -124,7 +137,7 @@ async function main(): Promise<number> {
       target = clusterTarget(render.objects, {
         cluster,
         thanosQueryUrl: args.url as string,
-        alertmanagerUrl: args.alertmanager as string,
+        alertmanagerUrl: args.alertmanager,
         expectedEmpty: loadExpectedEmpty(),
       });
     }
@@ -132,7 +145,11 @@ async function main(): Promise<number> {
     console.error(`error: ${(e as Error).message}`);
     return 2;
   }
-  const report = await runTestQueries(target);
+  const report = await runTestQueries(
+    target,
+    fetchHttp(),
+    args.expressions ? [checkExpressions] : CHECKS,
+  );
   console.log(args.format === "json" ? formatJson(report) : formatText(report));
   return report.ok ? 0 : 1;
 }

@@ -8,6 +8,7 @@ Deno.test("parseTestQueriesArgs() reads the local and the cluster forms", () => 
     alertmanager: undefined,
     cluster: undefined,
     format: "json",
+    expressions: false,
   });
   assert.deepEqual(
     parseTestQueriesArgs([
@@ -23,6 +24,7 @@ Deno.test("parseTestQueriesArgs() reads the local and the cluster forms", () => 
       alertmanager: "http://localhost:9093",
       cluster: "production",
       format: "text",
+      expressions: false,
     },
   );
 });
@@ -44,4 +46,17 @@ Deno.test("parseTestQueriesArgs() refuses incomplete or contradictory arguments"
     new Error("--format is text or json, got xml"),
   );
   assert.throws(() => parseTestQueriesArgs(["--cluster"]), new Error("--cluster needs a value"));
+});
+
+Deno.test("parseTestQueriesArgs() reads --expressions, which needs no Alertmanager", () => {
+  const args = parseTestQueriesArgs([
+    "--expressions",
+    "--url",
+    "https://thanos.example.com",
+    "--cluster",
+    "production",
+  ]);
+  assert.equal(args.expressions, true);
+  assert.equal(args.alertmanager, undefined);
+  assert.equal(parseTestQueriesArgs(["--local", "--expressions"]).expressions, true);
 });

@@ -138,7 +138,8 @@ export function clusterTarget(
   opts: {
     cluster: string;
     thanosQueryUrl: string;
-    alertmanagerUrl: string;
+    /** Optional when only the expressions are checked. */
+    alertmanagerUrl: string | undefined;
     expectedEmpty: ExpectedEmpty[];
   },
 ): TestTarget {
@@ -147,7 +148,7 @@ export function clusterTarget(
     cluster: opts.cluster,
     urls: {
       thanosQuery: opts.thanosQueryUrl,
-      alertmanagers: [opts.alertmanagerUrl],
+      alertmanagers: opts.alertmanagerUrl ? [opts.alertmanagerUrl] : [],
       sink: undefined,
     },
     expectedEmpty: opts.expectedEmpty,

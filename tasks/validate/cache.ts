@@ -90,8 +90,9 @@ export class ResultCache {
       distinct.filter((k) => !hit.has(k)).map((k) => [k, items[keys.indexOf(k)] as I]),
     );
     if (missing.size > 0) {
-      const pending = [...missing.keys()];
-      const computing = compute([...missing.values()]);
+      // In the items' order, not in the order the reads above happened to finish.
+      const pending = [...new Set(keys)].filter((k) => missing.has(k));
+      const computing = compute(pending.map((k) => missing.get(k) as I));
       pending.forEach((key, i) => {
         const p = computing.then((values) => values[i] as T);
         // Awaited only by a later caller of the same key; a failure is reported to this one.

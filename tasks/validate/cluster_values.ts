@@ -356,6 +356,10 @@ export class ClusterValues {
    * the cluster's prometheus.yaml sets (`spec.rules.node_exporter.….warning.threshold`).
    */
   #ruleParameter(name: string, field: readonly Segment[], line?: number): ClusterSpot | null {
+    // tasks/rules/render.ts adds each alert's runbook_url from the cluster's base URL.
+    if (field.at(-1) === "runbook_url" && field.at(-2) === "annotations") {
+      return this.at("cluster.yaml", ["spec", "runbookBaseUrl"]);
+    }
     if (!this.#templates.has(name)) {
       let groups: unknown;
       try {

@@ -183,12 +183,12 @@ Deno.test("ClusterValues.ofObject() gives a default rule's field to the paramete
 Deno.test("ownPath() finds a merged list item in the cluster's own list by its value", () => {
   const own = { route: { receiver: "chat", routes: [{ receiver: "pager" }] } };
   const merged = mergeConfig(defaultAlertmanagerConfig(), own);
-  // The defaults come first: the cluster's route is the second of the merged list.
-  assertEquals(ownPath(merged, own, ["route", "routes", 1, "receiver"]), {
+  // The defaults (Watchdog, InfoInhibitor) come first: the cluster's route is the third.
+  assertEquals(ownPath(merged, own, ["route", "routes", 2, "receiver"]), {
     path: ["route", "routes", 0, "receiver"],
     complete: true,
   });
-  assertEquals(ownPath(merged, own, ["route", "routes", 0, "receiver"]), {
+  assertEquals(ownPath(merged, own, ["route", "routes", 1, "receiver"]), {
     path: ["route", "routes"],
     complete: false,
   });
@@ -197,7 +197,7 @@ Deno.test("ownPath() finds a merged list item in the cluster's own list by its v
 Deno.test("ClusterValues.ofAlertmanagerConfig() points into spec.notification.config", () => {
   const own = values().value("alertmanager.yaml", ["spec", "notification", "config"]);
   const merged = mergeConfig(defaultAlertmanagerConfig(), own);
-  assertEquals(values().ofAlertmanagerConfig(parsePath("route.routes[1].matchers[0]"), merged), {
+  assertEquals(values().ofAlertmanagerConfig(parsePath("route.routes[2].matchers[0]"), merged), {
     file: "clusters/a/alertmanager.yaml",
     line: 12,
     column: 24,

@@ -905,15 +905,11 @@ const bad: Case[] = [
   {
     name: "a panel on another datasource",
     apply: (r) =>
-      r.replace(
-        "base/dashboards/nodes.json",
-        /("gridPos": \{ "h": 8, "w": 12, "x": 0, "y": 0 \},\n\s+"datasource": \{ "type": "prometheus", "uid": )"thanos-query"/,
-        '$1"prometheus"',
-      ),
+      r.replace("base/dashboards/nodes.json", '"uid": "thanos-query"', '"uid": "prometheus"'),
     expect: {
       family: "dashboards",
       file: "base/dashboards/nodes.json",
-      line: /"datasource": \{ "type": "prometheus", "uid": "prometheus" \}/,
+      line: '"uid": "prometheus"',
       message: /found uid "prometheus"$/,
     },
   },
@@ -952,8 +948,8 @@ const bad: Case[] = [
     apply: (r) =>
       r.replace(
         "base/dashboards/nodes.json",
-        'instance=~\\"$instance\\"}[$__rate_interval]))", "legendFormat": "{{instance}}"',
-        'instance=~\\"$instance\\"}[30s]))", "legendFormat": "{{instance}}"',
+        'instance=~\\"$instance\\"}[$__rate_interval]))",',
+        'instance=~\\"$instance\\"}[30s]))",',
       ),
     expect: {
       family: "dashboards",
@@ -968,8 +964,8 @@ const bad: Case[] = [
     apply: async (r) => {
       r.replace(
         "base/dashboards/nodes.json",
-        'instance=~\\"$instance\\"}[$__rate_interval]))", "legendFormat": "{{instance}}"',
-        'instance=~\\"$instance\\"}[5m]))", "legendFormat": "{{instance}}"',
+        'instance=~\\"$instance\\"}[$__rate_interval]))",',
+        'instance=~\\"$instance\\"}[5m]))",',
       );
       r.replace(
         "clusters/staging/cluster.yaml",

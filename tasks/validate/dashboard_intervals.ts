@@ -25,13 +25,13 @@ const key = (f: Finding) => [f.file, f.line, f.column, f.field].join("\0");
  */
 export function scrapeIntervalFindings(
   dashboards: readonly DashboardFile[],
-  datasourceUid: string,
+  datasourceUids: readonly string[],
   baseline: number,
   clusters: readonly ClusterInterval[],
 ): Array<{ f: Finding; name: string }> {
   const lintAt = (seconds: number) =>
     dashboards.flatMap((d) =>
-      lintDashboard(d.file, d.text, { datasourceUid, scrapeInterval: seconds })
+      lintDashboard(d.file, d.text, { datasourceUids, scrapeInterval: seconds })
     );
   const known = new Set(lintAt(baseline).map(key));
   const only = new Map<number, Finding[]>();

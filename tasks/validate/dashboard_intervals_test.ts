@@ -27,7 +27,7 @@ const spot = (name: string, line: number) => ({
 
 Deno.test("scrapeIntervalFindings() reports a range too short only at a cluster's interval there", () => {
   const dashboards = [{ file: "base/dashboards/d.json", text: dashboard("rate(up[3m])") }];
-  const found = scrapeIntervalFindings(dashboards, "thanos-query", 30, [
+  const found = scrapeIntervalFindings(dashboards, ["thanos-query"], 30, [
     { name: "fast", seconds: 15, spot: spot("fast", 9) },
     { name: "default", seconds: 30, spot: spot("default", 9) },
     { name: "edge", seconds: 60, spot: spot("edge", 13) },
@@ -47,7 +47,7 @@ Deno.test("scrapeIntervalFindings() reports a range too short only at a cluster'
 Deno.test("scrapeIntervalFindings() leaves a range too short at the default interval to the dashboard", () => {
   const dashboards = [{ file: "base/dashboards/d.json", text: dashboard("rate(up[30s])") }];
   assertEquals(
-    scrapeIntervalFindings(dashboards, "thanos-query", 30, [
+    scrapeIntervalFindings(dashboards, ["thanos-query"], 30, [
       { name: "edge", seconds: 60, spot: spot("edge", 13) },
     ]),
     [],

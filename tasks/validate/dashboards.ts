@@ -11,8 +11,8 @@ import { childPath, JsonSyntaxError, lineColumnAt, parseJsonLocated } from "./js
 import { parsePromQL } from "./promql_parse.ts";
 
 export interface DashboardLintContext {
-  /** The uid of the provisioned Thanos Query datasource (`thanos-query`). */
-  datasourceUid: string;
+  /** The uids of the provisioned datasources (`thanos-query`, `thanos-query-replicas`). */
+  datasourceUids: readonly string[];
   /** The cluster's scrape interval, in seconds. */
   scrapeInterval: number;
 }
@@ -220,8 +220,8 @@ function analyzeDashboard(file: string, text: string, ctx: DashboardLintContext)
   };
 
   const checkDatasource = (path: string, ds: unknown): void => {
-    const expected =
-      `expected datasource {"type": "prometheus", "uid": "${ctx.datasourceUid}"} or a ` +
+    const uids = ctx.datasourceUids.map((u) => `"${u}"`).join(" or ");
+    const expected = `expected datasource {"type": "prometheus", "uid": ${uids}} or a ` +
       `datasource variable`;
     const uid = isObject(ds) ? ds.uid : ds;
     if (typeof uid !== "string") {
@@ -235,7 +235,7 @@ function analyzeDashboard(file: string, text: string, ctx: DashboardLintContext)
     const uidPath = isObject(ds) ? childPath(path, "uid") : path;
     const names = variableNames(uid);
     if (names.length === 0) {
-      if (uid !== ctx.datasourceUid) {
+      if (!ctx.datasourceUids.includes(uid)) {
         report(uidPath, `${expected}, found uid ${JSON.stringify(uid)}`);
       }
       return;

@@ -13,7 +13,7 @@ import {
   variableQueryExpr,
 } from "./dashboards.ts";
 
-const CTX = { datasourceUid: "thanos-query", scrapeInterval: 30 };
+const CTX = { datasourceUids: ["thanos-query", "thanos-query-replicas"], scrapeInterval: 30 };
 const DS = '{ "type": "prometheus", "uid": "thanos-query" }';
 
 /** A one-panel dashboard; the panel datasource is on line 8, the expression on line 12. */
@@ -69,7 +69,8 @@ Deno.test("lintDashboard() reports a missing uid at the dashboard object", () =>
 
 Deno.test("lintDashboard() reports a datasource uid other than the provisioned one", () => {
   const text = dashboard({ ds: '{ "type": "prometheus", "uid": "prometheus" }' });
-  const expected = 'expected datasource {"type": "prometheus", "uid": "thanos-query"} or a ' +
+  const expected =
+    'expected datasource {"type": "prometheus", "uid": "thanos-query" or "thanos-query-replicas"} or a ' +
     'datasource variable, found uid "prometheus" [dashboards]';
   assert.deepEqual(brief(lintDashboard("d.json", text, CTX)), [
     `d.json:8:52 panels[0].datasource.uid: ${expected}`,
@@ -83,7 +84,8 @@ Deno.test("lintDashboard() reports a target without datasource and a non-prometh
       `"refId": "A", "datasource": { "type": "loki", "uid": "thanos-query" },`,
       '"refId": "A",',
     );
-  const expected = 'expected datasource {"type": "prometheus", "uid": "thanos-query"} or a ' +
+  const expected =
+    'expected datasource {"type": "prometheus", "uid": "thanos-query" or "thanos-query-replicas"} or a ' +
     "datasource variable, found";
   assert.deepEqual(brief(lintDashboard("d.json", text, CTX)), [
     `d.json:8:31 panels[0].datasource.type: ${expected} type "loki" [dashboards]`,
@@ -100,7 +102,7 @@ Deno.test("lintDashboard() accepts a defined datasource variable and rejects oth
   const loki = dashboard({ ds: '{ "type": "prometheus", "uid": "$datasource" }', vars: lokiVar });
   assert.deepEqual(brief(lintDashboard("d.json", loki, CTX)).slice(0, 1), [
     'd.json:8:52 panels[0].datasource.uid: expected datasource {"type": "prometheus", "uid": ' +
-    '"thanos-query"} or a datasource variable, found $datasource, a variable of type ' +
+    '"thanos-query" or "thanos-query-replicas"} or a datasource variable, found $datasource, a variable of type ' +
     '"datasource" for "loki" datasources [dashboards]',
   ]);
 
@@ -176,7 +178,7 @@ Deno.test("lintDashboard() checks the panels of collapsed rows and unique panel 
     "d.json:5:15 panels[0].panels[0].id: expected a panel id unique in the dashboard, found 1 " +
     "also at panels[0] [dashboards]",
     'd.json:5:57 panels[0].panels[0].datasource.uid: expected datasource {"type": ' +
-    '"prometheus", "uid": "thanos-query"} or a datasource variable, found uid "other" ' +
+    '"prometheus", "uid": "thanos-query" or "thanos-query-replicas"} or a datasource variable, found uid "other" ' +
     "[dashboards]",
   ]);
 });
@@ -218,31 +220,32 @@ Deno.test("lintDashboards() reports PromQL the Prometheus parser rejects", async
 
 Deno.test("lintDashboards() finds every dashboard of base/dashboards clean at a 30s scrape interval", async () => {
   const files = readDashboardFiles();
-  assert.deepEqual(files.map((f) => f.file), [
-    "base/dashboards/nodes.json",
-    "base/dashboards/stack-health.json",
-    "base/dashboards/workloads.json",
-  ]);
+  assert.ok(files.length >= 15, `${files.length} dashboards`);
+  for (const f of ["nodes", "stack-health", "workloads", "ha-replicas", "k8s-apiserver"]) {
+    assert.ok(files.some((x) => x.file === `base/dashboards/${f}.json`), f);
+  }
   assert.deepEqual(brief(await lintDashboards(files, CTX)), []);
   for (const f of files) assert.ok(f.text.length < 40_000, `${f.file} is ${f.text.length} bytes`);
 });
 
-Deno.test("base/dashboards/kustomization.yaml makes one labelled ConfigMap per dashboard", async () => {
+Deno.test("base/dashboards/kustomization.yaml packs the dashboards in labelled ConfigMaps, one per folder", async () => {
   const { objects } = await kustomizeBuild(join(BASE_DIR, "dashboards"));
   const files = readDashboardFiles();
+  assert.ok(objects.every((o) => o.kind === "ConfigMap" && o.metadata.namespace === undefined));
+  assert.ok(objects.every((o) => o.metadata.labels?.grafana_dashboard === "1"));
+  const packed = objects.flatMap((o) => Object.entries(o.data ?? {}));
   assert.deepEqual(
-    objects.map((o) => [o.kind, o.metadata.name, o.metadata.namespace, o.metadata.labels]),
-    files.map((f) => [
-      "ConfigMap",
-      `grafana-dashboard-${f.file.replace(/^.*\//, "").replace(/\.json$/, "")}`,
-      undefined,
-      { grafana_dashboard: "1" },
-    ]),
+    packed.map(([name]) => name).sort(),
+    files.map((f) => f.file.replace(/^.*\//, "")).sort(),
   );
-  assert.deepEqual(
-    objects.map((o) => o.data),
-    files.map((f) => ({ [f.file.replace(/^.*\//, "")]: f.text })),
-  );
+  for (const [name, text] of packed) {
+    assert.equal(text, files.find((f) => f.file.endsWith(`/${name}`))?.text, name);
+  }
+  // Argo CD applies server-side, but a ConfigMap still has etcd's 1 MiB limit.
+  for (const o of objects) {
+    const size = Object.values(o.data ?? {}).reduce((n: number, t) => n + String(t).length, 0);
+    assert.ok(size < 512 * 1024, `${o.metadata.name} holds ${size} bytes`);
+  }
 });
 
 Deno.test("rateRanges() finds ranges of rate-like calls, not of subqueries or strings", () => {

@@ -17,6 +17,10 @@ export const KNOWN_METRIC_NAMES: readonly string[] = [
   "scrape_body_size_bytes",
   "ALERTS",
   "ALERTS_FOR_STATE",
+  // Every Kubernetes component (base/kubernetes/) exposes its version.
+  "kubernetes_build_info",
+  // Names one letter from a sibling that rules also use (min/max): real, not typos.
+  "kube_horizontalpodautoscaler_spec_min_replicas",
 ];
 
 /** Prefixes, each with who exposes it. */
@@ -41,6 +45,13 @@ export const KNOWN_METRIC_PREFIXES: Readonly<Record<string, string>> = {
   workqueue_: "Kubernetes controllers",
   storage_operation_: "kubelet",
   volume_manager_: "kubelet",
+  apiserver_: "kube-apiserver",
+  aggregator_: "kube-apiserver (aggregated APIs)",
+  etcd_: "etcd",
+  scheduler_: "kube-scheduler",
+  kubeproxy_: "kube-proxy",
+  coredns_: "CoreDNS",
+  node_collector_: "kube-controller-manager (node lifecycle)",
 };
 
 /** Is `name` exposed by an exporter of the stack? (Recorded names are checked by the caller.) */

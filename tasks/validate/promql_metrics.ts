@@ -1,6 +1,7 @@
 /**
- * The metric names a PromQL expression selects. A scan over PromQL's tokens, enough for this
- * question: the expression's syntax itself is checked by promtool.
+ * The vector selectors of a PromQL expression and the metric names they select. A scan over
+ * PromQL's tokens, enough for these questions: the expression's syntax itself is checked by
+ * promtool.
  */
 
 const KEYWORDS = new Set([
@@ -25,12 +26,34 @@ const LABEL_LIST_KEYWORDS = new Set([
   "group_right",
 ]);
 
+/** One vector selector: its text as written (`up{job="a"}`) and the metric name it selects. */
+export interface VectorSelector {
+  text: string;
+  /** Undefined for a selector by labels only (`{job="a"}`). */
+  name: string | undefined;
+}
+
 /** Metric names selected by `expr`, in order of appearance, without duplicates. */
 export function metricNames(expr: string): string[] {
   const out: string[] = [];
-  const add = (n: string) => {
-    if (!out.includes(n)) out.push(n);
-  };
+  for (const s of scanSelectors(expr)) {
+    if (s.name !== undefined && !out.includes(s.name)) out.push(s.name);
+  }
+  return out;
+}
+
+/**
+ * The vector selectors of `expr`, in order of appearance, without duplicates: the series an
+ * expression reads, each of which a live stack can be asked about (`count(<text>)`).
+ */
+export function vectorSelectors(expr: string): VectorSelector[] {
+  const out: VectorSelector[] = [];
+  for (const s of scanSelectors(expr)) if (!out.some((o) => o.text === s.text)) out.push(s);
+  return out;
+}
+
+function scanSelectors(expr: string): VectorSelector[] {
+  const out: VectorSelector[] = [];
   let i = 0;
   const n = expr.length;
   const skipSpace = () => {
@@ -55,14 +78,16 @@ export function metricNames(expr: string): string[] {
     }
     i++;
   };
-  const readMatchers = () => {
+  /** Reads `{…}` at `i`; returns the metric name it selects, if it names one. */
+  const readMatchers = (): string | undefined => {
     // `{__name__="x", job="y"}` or Prometheus 3's `{"x", job="y"}`.
+    let name: string | undefined;
     i++; // {
     while (i < n) {
       skipSpace();
       if (expr[i] === "}") {
         i++;
-        return;
+        return name;
       }
       let label = "";
       if (expr[i] === '"' || expr[i] === "'" || expr[i] === "`") label = skipString();
@@ -78,16 +103,17 @@ export function metricNames(expr: string): string[] {
       skipSpace();
       const op = /^(=~|!~|!=|=)/.exec(expr.slice(i));
       if (!op) {
-        add(label); // a bare quoted name is the metric name
+        name = label; // a bare quoted name is the metric name
       } else {
         i += op[0].length;
         skipSpace();
         const value = expr[i] === '"' || expr[i] === "'" || expr[i] === "`" ? skipString() : "";
-        if (label === "__name__" && op[0] === "=") add(value);
+        if (label === "__name__" && op[0] === "=") name = value;
       }
       skipSpace();
       if (expr[i] === ",") i++;
     }
+    return name;
   };
   while (i < n) {
     skipSpace();
@@ -96,7 +122,9 @@ export function metricNames(expr: string): string[] {
     if (c === '"' || c === "'" || c === "`") {
       skipString();
     } else if (c === "{") {
-      readMatchers();
+      const start = i;
+      const name = readMatchers();
+      out.push({ text: expr.slice(start, i), name });
     } else if (c === "[") {
       skipUntil("]");
     } else if (/[0-9.]/.test(c)) {
@@ -118,8 +146,12 @@ export function metricNames(expr: string): string[] {
         // an operator or a literal
       } else if (expr[i] === "(" || /^(by|without)\s*\(/i.test(expr.slice(i))) {
         // a function or an aggregation: its arguments are scanned as the loop goes on
+      } else if (expr[i] === "{") {
+        const start = i;
+        readMatchers();
+        out.push({ text: word + expr.slice(start, i), name: word });
       } else {
-        add(word);
+        out.push({ text: word, name: word });
       }
     } else {
       i++;

@@ -1,5 +1,5 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
-import { metricNames } from "./promql_metrics.ts";
+import { metricNames, vectorSelectors } from "./promql_metrics.ts";
 
 Deno.test("metricNames() finds selected metrics and skips functions, labels and keywords", () => {
   assertEquals(
@@ -25,5 +25,23 @@ Deno.test("metricNames() ignores strings, durations, numbers and template-free l
   );
   assertEquals(metricNames("histogram_quantile(0.9, sum by (le) (rate(x_bucket[1h:5m])))"), [
     "x_bucket",
+  ]);
+});
+
+Deno.test("vectorSelectors() gives each selector as written, once, without ranges or offsets", () => {
+  assertEquals(
+    vectorSelectors(
+      'absent(up{job="kube-scheduler"} == 1) or rate(http_requests_total{code=~"5.."}[5m] ' +
+        'offset 1h) / on (job) up{job="kube-scheduler"} + {__name__="node_load1", a="b"} + ' +
+        "time() * vector(1)",
+    ),
+    [
+      { text: 'up{job="kube-scheduler"}', name: "up" },
+      { text: 'http_requests_total{code=~"5.."}', name: "http_requests_total" },
+      { text: '{__name__="node_load1", a="b"}', name: "node_load1" },
+    ],
+  );
+  assertEquals(vectorSelectors('label_replace(ALERTS{a="}"}, "x", "$1", "y", "(.*)") > 0'), [
+    { text: 'ALERTS{a="}"}', name: "ALERTS" },
   ]);
 });

@@ -7,7 +7,7 @@ import { stringify } from "yaml";
 import type { Finding } from "../model/finding.ts";
 import type { K8sObject } from "../render/kustomize.ts";
 import { editDistance } from "../model/load.ts";
-import { isKnownMetric } from "./known_metrics.ts";
+import { isKnownMetric, KNOWN_METRIC_NAMES } from "./known_metrics.ts";
 import { metricNames } from "./promql_metrics.ts";
 import { hashOf, type ResultCache } from "./cache.ts";
 import { RuleIndex } from "./rule_index.ts";
@@ -121,7 +121,7 @@ export function unknownMetricFindings(
         "stack's exporters (see tasks/validate/known_metrics.ts) or recorded by a rule, found";
       let message: string | undefined;
       if (!isKnownMetric(m)) message = `${what} ${m}, which nothing exposes`;
-      else if (uses.get(m) === 1) {
+      else if (uses.get(m) === 1 && !KNOWN_METRIC_NAMES.includes(m)) {
         const near = [...uses.keys()].find((o) =>
           o !== m && (uses.get(o) ?? 0) > 1 && likelyTypo(m, o)
         );

@@ -9,6 +9,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DATASOURCES } from "../dashboards/grafana.ts";
 import { type Cluster, ClusterSpec, parseDuration, PrometheusSpec } from "../model/cluster.ts";
 import type { Finding } from "../model/finding.ts";
 import { loadClusterFromSources } from "../model/load.ts";
@@ -57,8 +58,8 @@ import {
   type ToolEnv,
 } from "./tool_steps.ts";
 
-/** The uid of the provisioned Thanos Query datasource (base/grafana/datasources.yaml). */
-const DATASOURCE_UID = "thanos-query";
+/** The uids of the provisioned datasources (base/grafana/datasources.yaml). */
+const DATASOURCE_UIDS: readonly string[] = Object.values(DATASOURCES);
 /** A cluster's scrape interval when cluster.yaml sets none: what every dashboard must hold. */
 const DEFAULT_SCRAPE_SECONDS = parseDuration(ClusterSpec.parse({}).scrapeInterval) / 1000;
 
@@ -511,7 +512,7 @@ export async function validateRepo(
           "dashboards",
           scrapeIntervalFindings(
             dashboardFiles(),
-            DATASOURCE_UID,
+            DATASOURCE_UIDS,
             DEFAULT_SCRAPE_SECONDS,
             intervals,
           ),
@@ -625,7 +626,7 @@ export async function validateRepo(
    * must hold for any cluster), cached by the dashboards' text.
    */
   async function dashboardFindings(): Promise<Finding[]> {
-    const ctx = { datasourceUid: DATASOURCE_UID, scrapeInterval: DEFAULT_SCRAPE_SECONDS };
+    const ctx = { datasourceUids: DATASOURCE_UIDS, scrapeInterval: DEFAULT_SCRAPE_SECONDS };
     const dashboards = dashboardFiles();
     if (dashboards.length === 0) return [];
     const key = hashOf(
