@@ -1,9 +1,9 @@
 /**
  * Check 2: every Prometheus replica scrapes every expected job. `up == 1` counted by job and
- * replica with deduplication off must equal the table derived from the render's ServiceMonitors
+ * replica with deduplication off must equal the table derived from the render's monitors
  * (the targets of an image the local cluster cannot run are not expected up, and are noted).
- * Jobs that are not from the render (other teams' monitors, the cluster's own components) are
- * noted, not failed.
+ * Jobs whose targets are not pods of the render (other teams' monitors, the cluster's own
+ * components: the API server, etcd, CoreDNS…) are noted, not failed.
  */
 import type { InstantSample } from "./client.ts";
 import { type CheckContext, type CheckResult, runCheck } from "./check.ts";
@@ -46,6 +46,8 @@ export function checkScrapeJobs(ctx: CheckContext): Promise<CheckResult> {
     const expectedJobs = new Set(jobs.map((j) => j.job));
     const extra = [...new Set(counted.result.map((s) => s.metric.job ?? ""))]
       .filter((j) => !expectedJobs.has(j)).sort();
-    if (extra.length > 0) run.note(`also scraped (not from this render): ${extra.join(", ")}`);
+    if (extra.length > 0) {
+      run.note(`also scraped (targets that are not the render's pods): ${extra.join(", ")}`);
+    }
   });
 }

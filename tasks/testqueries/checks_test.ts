@@ -156,7 +156,7 @@ Deno.test("checkScrapeJobs() compares each replica's targets with the expected t
       "FAIL prometheus-k8s-1 has 1 thanos-query targets up, expected 2",
       "thanos-query             prometheus-k8s-0: 2/2  prometheus-k8s-1: 1/2",
       "grafana                  prometheus-k8s-0: 0/0  prometheus-k8s-1: 0/0 (not expected up: Deployment/grafana cannot run here)",
-      "also scraped (not from this render): my-app",
+      "also scraped (targets that are not the render's pods): my-app",
     ]);
   }, {
     jobs: [
