@@ -9,6 +9,17 @@ import { RuleFileSchema } from "../rules/rule_group.ts";
 import { RECEIVER_SECRETS_DIR } from "./credentials.ts";
 import { RuleParams } from "./rule_params.ts";
 import { Components } from "./components.ts";
+import {
+  Duration,
+  expected,
+  formatBytes,
+  parseQuantity,
+  parseSize,
+  Quantity,
+  Size,
+} from "./units.ts";
+// The local cluster and the test plan still import it from here.
+export { parseDuration } from "./units.ts";
 
 /** Our own kind's apiVersion. */
 export const CLUSTER_API_VERSION = "monitoring.dev/v1alpha1";
@@ -38,92 +49,6 @@ export type ClusterFileName = keyof typeof CLUSTER_FILES;
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
-
-/** Marks a refinement's message as the expected value, so errors say "expected …, found …". */
-function expected(description: string) {
-  return { error: description, params: { expected: true } };
-}
-
-/** Prometheus durations: units largest first, as Prometheus' own parser insists. */
-const DURATION_RE = /^(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
-const DURATION_UNITS_MS: Record<string, number> = {
-  y: 365 * 24 * 3600_000,
-  w: 7 * 24 * 3600_000,
-  d: 24 * 3600_000,
-  h: 3600_000,
-  m: 60_000,
-  s: 1000,
-  ms: 1,
-};
-
-export const Duration = z
-  .string()
-  .regex(DURATION_RE, "a Prometheus duration such as 30s, 10d or 1h30m (units y w d h m s ms)")
-  .refine(
-    (s) => !DURATION_RE.test(s) || parseDuration(s) > 0,
-    expected("a duration longer than 0"),
-  );
-
-/** Milliseconds in a Prometheus duration (`1h30m` → 5400000); NaN when it is not one. */
-export function parseDuration(s: string): number {
-  if (!DURATION_RE.test(s)) return NaN;
-  let ms = 0;
-  for (const m of s.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) {
-    ms += Number(m[1]) * (DURATION_UNITS_MS[m[2] ?? ""] ?? NaN);
-  }
-  return ms;
-}
-
-/** Prometheus' `--storage.tsdb.retention.size` units; base 2, as Prometheus reads them. */
-const SIZE_RE = /^(0|[1-9]\d*(B|KB|MB|GB|TB|PB|EB))$/;
-const SIZE_UNITS: Record<string, number> = {
-  B: 1,
-  KB: 2 ** 10,
-  MB: 2 ** 20,
-  GB: 2 ** 30,
-  TB: 2 ** 40,
-  PB: 2 ** 50,
-  EB: 2 ** 60,
-};
-
-export const Size = z.string().regex(SIZE_RE, "0 (off) or a size such as 512MB or 40GB");
-
-/** Bytes in a Prometheus size (`40GB` → 40·2³⁰); NaN when it is not one. */
-export function parseSize(s: string): number {
-  const m = /^(\d+)([A-Z]*)$/.exec(s);
-  if (!m || !SIZE_RE.test(s)) return NaN;
-  return m[2] === "" ? Number(m[1]) : Number(m[1]) * (SIZE_UNITS[m[2] ?? ""] ?? NaN);
-}
-
-/** Kubernetes quantities as used for volume sizes. */
-const QUANTITY_RE = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
-const QUANTITY_UNITS: Record<string, number> = {
-  "": 1,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-};
-
-export const Quantity = z
-  .string()
-  .regex(QUANTITY_RE, "a Kubernetes quantity such as 50Gi or 500Mi")
-  .refine((s) => !QUANTITY_RE.test(s) || parseQuantity(s) > 0, expected("a size larger than 0"));
-
-/** Bytes in a Kubernetes quantity (`50Gi` → 50·2³⁰); NaN when it is not one. */
-export function parseQuantity(s: string): number {
-  const m = QUANTITY_RE.exec(s);
-  if (!m) return NaN;
-  return Number(m[1]) * (QUANTITY_UNITS[m[3] ?? ""] ?? NaN);
-}
 
 const DNS_LABEL = z
   .string()
@@ -771,8 +696,4 @@ export function crossFileViolations(parts: ClusterParts): RuleViolation[] {
     }
   }
   return out;
-}
-
-function formatBytes(n: number): string {
-  return `${(n / 2 ** 30).toFixed(2).replace(/\.?0+$/, "")} GiB`;
 }

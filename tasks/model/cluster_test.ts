@@ -7,9 +7,6 @@ import {
   defaultAlertmanagerConfig,
   defaultGrafanaIni,
   mergeConfig,
-  parseDuration,
-  parseQuantity,
-  parseSize,
   PrometheusConfigFile,
   PrometheusSpec,
   SINGLE_PROMETHEUS_LOSS,
@@ -22,31 +19,6 @@ const clusterFile = (spec: unknown = {}) =>
     metadata: { name: "staging" },
     spec,
   });
-
-Deno.test("parseDuration() reads every Prometheus unit, largest first", () => {
-  assert.equal(parseDuration("1h30m"), 5_400_000);
-  assert.equal(parseDuration("10d"), 864_000_000);
-  assert.equal(parseDuration("1y2w"), (365 + 14) * 86_400_000);
-  assert.equal(parseDuration("1s500ms"), 1500);
-  assert.ok(Number.isNaN(parseDuration("30m1h")));
-  assert.ok(Number.isNaN(parseDuration("10 days")));
-  assert.ok(Number.isNaN(parseDuration("")));
-});
-
-Deno.test("parseSize() reads Prometheus sizes in base 2", () => {
-  assert.equal(parseSize("0"), 0);
-  assert.equal(parseSize("512MB"), 512 * 2 ** 20);
-  assert.equal(parseSize("40GB"), 40 * 2 ** 30);
-  assert.ok(Number.isNaN(parseSize("40Gi")));
-  assert.ok(Number.isNaN(parseSize("40")));
-});
-
-Deno.test("parseQuantity() reads binary and decimal Kubernetes suffixes", () => {
-  assert.equal(parseQuantity("50Gi"), 50 * 2 ** 30);
-  assert.equal(parseQuantity("500M"), 500e6);
-  assert.equal(parseQuantity("1.5Ti"), 1.5 * 2 ** 40);
-  assert.ok(Number.isNaN(parseQuantity("50GB")));
-});
 
 Deno.test("ClusterFile fills every default of an empty spec", () => {
   assert.deepEqual(clusterFile().spec, {

@@ -7,6 +7,7 @@ import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { Finding } from "../model/finding.ts";
 import { ROOT, toolPath } from "../model/paths.ts";
+import { parseDuration } from "../model/units.ts";
 import { run } from "../proc/run.ts";
 
 export interface PromtoolOptions {
@@ -117,15 +118,6 @@ export async function checkRules(
   return findings;
 }
 
-/** Milliseconds of a Prometheus duration (`1h10m`, `70m`); NaN when it is not one. */
-export function durationMs(s: string): number {
-  const m = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/
-    .exec(s.trim());
-  if (!m || s.trim() === "") return NaN;
-  const units = [365 * 86400e3, 7 * 86400e3, 86400e3, 3600e3, 60e3, 1e3, 1];
-  return units.reduce((sum, u, i) => sum + Number(m[i + 1] ?? 0) * u, 0);
-}
-
 interface TestCaseRef {
   line: number;
   field: string;
@@ -147,7 +139,9 @@ function locateAlertTest(
     const cases = Array.isArray(t?.alert_rule_test) ? t.alert_rule_test : [];
     for (const [j, c] of cases.entries()) {
       if (c?.alertname !== alertname) continue;
-      if (durationMs(String(c?.eval_time ?? "")) !== durationMs(evalTime)) continue;
+      if (parseDuration(String(c?.eval_time ?? "").trim()) !== parseDuration(evalTime.trim())) {
+        continue;
+      }
       const node = doc.getIn(["tests", i, "alert_rule_test", j], true) as
         | { range?: [number, number, number] }
         | undefined;
@@ -167,7 +161,9 @@ function locateExprTest(text: string, expr: string, evalTime: string): TestCaseR
     const cases = Array.isArray(t?.promql_expr_test) ? t.promql_expr_test : [];
     for (const [j, c] of cases.entries()) {
       if (String(c?.expr ?? "").trim() !== expr.trim()) continue;
-      if (durationMs(String(c?.eval_time ?? "")) !== durationMs(evalTime)) continue;
+      if (parseDuration(String(c?.eval_time ?? "").trim()) !== parseDuration(evalTime.trim())) {
+        continue;
+      }
       const node = doc.getIn(["tests", i, "promql_expr_test", j], true) as
         | { range?: [number, number, number] }
         | undefined;

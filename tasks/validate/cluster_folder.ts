@@ -7,7 +7,7 @@ import type { Cluster } from "../model/cluster.ts";
 import { CLUSTER_FILES } from "../model/cluster.ts";
 import type { Finding } from "../model/finding.ts";
 import { didYouMean, locate } from "../model/load.ts";
-import { parseDuration } from "../model/cluster.ts";
+import { parseDuration } from "../model/units.ts";
 
 const CHECK = "cluster-folder";
 

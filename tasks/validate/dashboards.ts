@@ -7,14 +7,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Finding } from "../model/finding.ts";
 import { BASE_DIR, ROOT } from "../model/paths.ts";
+import { formatDuration, parsePromqlDuration } from "../model/units.ts";
 import { childPath, JsonSyntaxError, lineColumnAt, parseJsonLocated } from "./json_positions.ts";
 import { parsePromQL } from "./promql_parse.ts";
 
 export interface DashboardLintContext {
   /** The uids of the provisioned datasources (`thanos-query`, `thanos-query-replicas`). */
   datasourceUids: readonly string[];
-  /** The cluster's scrape interval, in seconds. */
-  scrapeInterval: number;
+  /** The cluster's scrape interval, in milliseconds. */
+  scrapeIntervalMs: number;
 }
 
 export interface DashboardFile {
@@ -261,13 +262,13 @@ function analyzeDashboard(file: string, text: string, ctx: DashboardLintContext)
     exprs.push({ field: path, offset: at(path), expr });
     checkVariablesUsed(path, expr);
     for (const r of rateRanges(expr)) {
-      const problem = rangeProblem(r.range, ctx.scrapeInterval, variables);
+      const problem = rangeProblem(r.range, ctx.scrapeIntervalMs, variables);
       if (problem === undefined) continue;
-      const min = formatDuration(4 * ctx.scrapeInterval);
+      const min = formatDuration(4 * ctx.scrapeIntervalMs);
       report(
         path,
         `${r.fn}() range [${r.range}] is too short for a ${
-          formatDuration(ctx.scrapeInterval)
+          formatDuration(ctx.scrapeIntervalMs)
         } scrape interval: expected at least ${min} (4 scrape intervals) or $__rate_interval, ` +
           `found ${problem}`,
       );
@@ -429,14 +430,14 @@ function matchingBracket(expr: string, start: number): number {
  */
 function rangeProblem(
   range: string,
-  scrapeInterval: number,
+  scrapeIntervalMs: number,
   variables: ReadonlyMap<string, Variable>,
 ): string | undefined {
-  const min = 4 * scrapeInterval;
+  const min = 4 * scrapeIntervalMs;
   const names = variableNames(range);
   if (names.length === 0) {
-    const seconds = parseDuration(range);
-    return seconds !== undefined && seconds < min ? range : undefined;
+    const ms = parsePromqlDuration(range);
+    return ms < min ? range : undefined;
   }
   const name = names[0] as string;
   if (SAFE_RANGE_VARIABLES.has(name)) return undefined;
@@ -446,8 +447,8 @@ function rangeProblem(
   const values = variableValues(v);
   if (values.length === 0) return `$${name}, whose values cannot be checked`;
   for (const value of values) {
-    const seconds = parseDuration(value);
-    if (seconds === undefined || seconds < min) return `$${name} = ${value}`;
+    const ms = parsePromqlDuration(value);
+    if (!(ms >= min)) return `$${name} = ${value}`;
   }
   return undefined;
 }
@@ -459,39 +460,6 @@ function variableValues(v: Variable): string[] {
     ? v.node.query.split(",").map((s) => s.trim()).filter((s) => s !== "")
     : [];
   return v.node.auto === true ? [...values, "auto"] : values;
-}
-
-const UNIT_SECONDS: Record<string, number> = {
-  ms: 0.001,
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86400,
-  w: 604800,
-  y: 31536000,
-};
-
-/** Seconds of a PromQL duration (`1h30m`, `90s`, `300`), or undefined if it is not one. */
-export function parseDuration(s: string): number | undefined {
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(s)) return undefined;
-  let total = 0;
-  for (const m of s.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
-    total += Number(m[1]) * (UNIT_SECONDS[m[2] as string] as number);
-  }
-  return total;
-}
-
-/** `120` → `2m`, `90` → `1m30s`. */
-export function formatDuration(seconds: number): string {
-  let rest = seconds;
-  let out = "";
-  for (const [unit, size] of [["h", 3600], ["m", 60], ["s", 1]] as const) {
-    const n = Math.floor(rest / size);
-    if (n > 0) out += `${n}${unit}`;
-    rest -= n * size;
-  }
-  return out || "0s";
 }
 
 function kindOf(v: unknown): string {

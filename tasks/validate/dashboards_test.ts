@@ -4,16 +4,14 @@ import type { Finding } from "../model/finding.ts";
 import { BASE_DIR } from "../model/paths.ts";
 import { kustomizeBuild } from "../render/kustomize.ts";
 import {
-  formatDuration,
   lintDashboard,
   lintDashboards,
-  parseDuration,
   rateRanges,
   readDashboardFiles,
   variableQueryExpr,
 } from "./dashboards.ts";
 
-const CTX = { datasourceUids: ["thanos-query", "thanos-query-replicas"], scrapeInterval: 30 };
+const CTX = { datasourceUids: ["thanos-query", "thanos-query-replicas"], scrapeIntervalMs: 30_000 };
 const DS = '{ "type": "prometheus", "uid": "thanos-query" }';
 
 /** A one-panel dashboard; the panel datasource is on line 8, the expression on line 12. */
@@ -144,7 +142,7 @@ Deno.test("lintDashboard() reports rate(x[30s]) with a 30s scrape interval", () 
     "interval: expected at least 2m (4 scrape intervals) or $__rate_interval, found 30s " +
     "[dashboards]",
   ]);
-  assert.deepEqual(lintDashboard("d.json", text, { ...CTX, scrapeInterval: 5 }), []);
+  assert.deepEqual(lintDashboard("d.json", text, { ...CTX, scrapeIntervalMs: 5000 }), []);
   assert.deepEqual(lintDashboard("d.json", dashboard({ expr: "rate(x[2m])" }), CTX), []);
   assert.deepEqual(
     lintDashboard("d.json", dashboard({ expr: "rate(x[$__rate_interval])" }), CTX),
@@ -269,13 +267,4 @@ Deno.test("variableQueryExpr() extracts the PromQL of label_values and query_res
   assert.equal(variableQueryExpr("query_result(topk(5, up))"), "topk(5, up)");
   assert.equal(variableQueryExpr("label_values(instance)"), undefined);
   assert.equal(variableQueryExpr("label_names()"), undefined);
-});
-
-Deno.test("parseDuration() and formatDuration() read and write PromQL durations", () => {
-  assert.equal(parseDuration("1h30m"), 5400);
-  assert.equal(parseDuration("500ms"), 0.5);
-  assert.equal(parseDuration("90"), 90);
-  assert.equal(parseDuration("5 m"), undefined);
-  assert.equal(formatDuration(120), "2m");
-  assert.equal(formatDuration(5400), "1h30m");
 });

@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DATASOURCES } from "../dashboards/grafana.ts";
-import { type Cluster, ClusterSpec, parseDuration, PrometheusSpec } from "../model/cluster.ts";
+import { type Cluster, ClusterSpec, PrometheusSpec } from "../model/cluster.ts";
+import { parseDuration } from "../model/units.ts";
 import type { Finding } from "../model/finding.ts";
 import { loadClusterFromSources } from "../model/load.ts";
 import { SCHEMA_CACHE_DIR } from "../model/paths.ts";
@@ -61,7 +62,7 @@ import {
 /** The uids of the provisioned datasources (base/grafana/datasources.yaml). */
 const DATASOURCE_UIDS: readonly string[] = Object.values(DATASOURCES);
 /** A cluster's scrape interval when cluster.yaml sets none: what every dashboard must hold. */
-const DEFAULT_SCRAPE_SECONDS = parseDuration(ClusterSpec.parse({}).scrapeInterval) / 1000;
+const DEFAULT_SCRAPE_MS = parseDuration(ClusterSpec.parse({}).scrapeInterval);
 
 export const FAMILIES = [
   "cluster folder",
@@ -506,14 +507,14 @@ export async function validateRepo(
         const intervals = works.flatMap((w) => {
           const ms = w.cluster ? parseDuration(w.cluster.spec.scrapeInterval) : NaN;
           const spot = w.values.at("cluster.yaml", ["spec", "scrapeInterval"]);
-          return ms > 0 ? [{ name: w.name, seconds: ms / 1000, spot }] : [];
+          return ms > 0 ? [{ name: w.name, ms, spot }] : [];
         });
         collect(
           "dashboards",
           scrapeIntervalFindings(
             dashboardFiles(),
             DATASOURCE_UIDS,
-            DEFAULT_SCRAPE_SECONDS,
+            DEFAULT_SCRAPE_MS,
             intervals,
           ),
         );
@@ -626,7 +627,7 @@ export async function validateRepo(
    * must hold for any cluster), cached by the dashboards' text.
    */
   async function dashboardFindings(): Promise<Finding[]> {
-    const ctx = { datasourceUids: DATASOURCE_UIDS, scrapeInterval: DEFAULT_SCRAPE_SECONDS };
+    const ctx = { datasourceUids: DATASOURCE_UIDS, scrapeIntervalMs: DEFAULT_SCRAPE_MS };
     const dashboards = dashboardFiles();
     if (dashboards.length === 0) return [];
     const key = hashOf(
