@@ -12,14 +12,8 @@
  */
 import { CLUSTER_LABEL, type ClusterFileName, WATCHDOG_RECEIVER } from "../model/cluster.ts";
 import { templatePlaceholders } from "../rules/render.ts";
-import {
-  formatPath,
-  type ParsedYaml,
-  parsePath,
-  parseYamlFile,
-  positionInDoc,
-  type Segment,
-} from "./yaml_locate.ts";
+import { formatPath, parsePath, type Segment } from "../model/field_path.ts";
+import { type ParsedYaml, parseYamlFile, positionInDoc } from "../model/yaml_locate.ts";
 
 /** A place in a cluster's file. */
 export interface ClusterSpot {

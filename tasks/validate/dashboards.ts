@@ -8,7 +8,9 @@ import { join, relative } from "node:path";
 import type { Finding } from "../model/finding.ts";
 import { BASE_DIR, ROOT } from "../model/paths.ts";
 import { formatDuration, parsePromqlDuration } from "../model/units.ts";
-import { childPath, JsonSyntaxError, lineColumnAt, parseJsonLocated } from "./json_positions.ts";
+import { childPath } from "../model/field_path.ts";
+import { lineColumn } from "../model/text_position.ts";
+import { JsonSyntaxError, parseJsonLocated } from "./json_positions.ts";
 import { parsePromQL } from "./promql_parse.ts";
 
 export interface DashboardLintContext {
@@ -142,7 +144,7 @@ function finding(
   field: string,
   message: string,
 ): Finding {
-  const { line, column } = lineColumnAt(text, offset);
+  const { line, column } = lineColumn(text, offset);
   return { severity: "error", file, line, column, field, message, check: CHECK };
 }
 
@@ -279,7 +281,9 @@ function analyzeDashboard(file: string, text: string, ctx: DashboardLintContext)
     if (!isObject(v) || v.type !== "query") return;
     const path = childPath(listPath, i);
     checkDatasource(childPath(path, "datasource"), v.datasource);
-    const queryPath = isObject(v.query) ? childPath(path, "query.query") : childPath(path, "query");
+    const queryPath = isObject(v.query)
+      ? childPath(childPath(path, "query"), "query")
+      : childPath(path, "query");
     const query = isObject(v.query) ? v.query.query : v.query;
     if (typeof query !== "string") return;
     checkVariablesUsed(queryPath, query);

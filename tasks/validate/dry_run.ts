@@ -6,7 +6,7 @@
  */
 import type { K8sObject } from "../render/kustomize.ts";
 import { type KubeClient, KubeError } from "../kube/client.ts";
-import { formatPath, parsePath } from "./yaml_locate.ts";
+import { formatPath, parsePath } from "../model/field_path.ts";
 
 export interface DryRunTarget {
   cluster: string;

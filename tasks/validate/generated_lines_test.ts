@@ -11,7 +11,7 @@ import { loadVersions } from "../model/versions.ts";
 import { TEMPLATE_SUFFIX } from "../rules/render.ts";
 import { ClusterValues } from "./cluster_values.ts";
 import { generatedLineSource } from "./generated_lines.ts";
-import { formatPath } from "./yaml_locate.ts";
+import { formatPath } from "../model/field_path.ts";
 
 const inputs = await loadOverlayInputs();
 const versions = loadVersions();

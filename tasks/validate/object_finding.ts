@@ -3,7 +3,7 @@ import type { Finding, Severity } from "../model/finding.ts";
 import { type K8sObject, resourceId } from "../render/kustomize.ts";
 import { type ClusterValues, valueAt } from "./cluster_values.ts";
 import type { SourceIndex } from "./source_index.ts";
-import { parsePath } from "./yaml_locate.ts";
+import { parsePath } from "../model/field_path.ts";
 
 export interface ObjectFinding {
   severity: Severity;

@@ -12,7 +12,8 @@ import { parse as parseYaml } from "yaml";
 import type { SourceFile } from "./source_index.ts";
 import { suspiciousValue } from "./matchers.ts";
 import { matcherFindings } from "./routing_matchers.ts";
-import { findLine, type ParsedYaml, parseYamlFile, pathAtLine, positionOf } from "./yaml_locate.ts";
+import { findLine } from "../model/text_position.ts";
+import { type ParsedYaml, parseYamlFile, pathAtLine, positionOf } from "../model/yaml_locate.ts";
 import {
   ALERTMANAGER_CONFIG_PATH,
   type ClusterSpot,
