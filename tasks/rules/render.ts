@@ -6,7 +6,9 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { LineCounter, parseDocument, stringify } from "yaml";
+import { formatPath } from "../model/field_path.ts";
 import { BASE_DIR, ROOT } from "../model/paths.ts";
+import { valuePosition } from "../model/yaml_locate.ts";
 import { RuleFileSchema, type RuleGroup } from "./rule_group.ts";
 
 export { type Rule, type RuleGroup, RuleGroupSchema, RuleSchema } from "./rule_group.ts";
@@ -119,12 +121,11 @@ export function parseRuleFile(text: string, file: string): RuleGroup[] {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path ?? [];
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    const line = node?.range ? lineCounter.linePos(node.range[0]).line : 0;
+    const field = path.map((s) => (typeof s === "symbol" ? String(s) : s));
     throw new RuleTemplateError(
       file,
-      line,
-      `${path.join(".") || "(file)"}: ${issue?.message ?? "not a rule file"}`,
+      valuePosition(doc, lineCounter, field).line,
+      `${formatPath(field) || "(file)"}: ${issue?.message ?? "not a rule file"}`,
     );
   }
   return parsed.data.groups;
