@@ -11,7 +11,9 @@ import { formatDuration, parsePromqlDuration } from "../model/units.ts";
 import { childPath } from "../model/field_path.ts";
 import { lineColumn } from "../model/text_position.ts";
 import { JsonSyntaxError, parseJsonLocated } from "./json_positions.ts";
+import { substituteGrafanaVariables, variableNames } from "./grafana_variables.ts";
 import { parsePromQL } from "./promql_parse.ts";
+import { rangeArguments } from "./promql_syntax.ts";
 
 export interface DashboardLintContext {
   /** The uids of the provisioned datasources (`thanos-query`, `thanos-query-replicas`). */
@@ -46,9 +48,6 @@ const isRateLike = (fn: string): boolean => RATE_LIKE.has(fn) || fn.endsWith("_o
 
 /** Grafana ranges that are long enough by construction. */
 const SAFE_RANGE_VARIABLES = new Set(["__rate_interval", "__range"]);
-
-/** `${name}`, `${name:format}`, `[[name]]`, `[[name:format]]`, `$name`. */
-const VARIABLE_REF = /\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]|\$(\w+)/g;
 
 /** An expression found in a dashboard, with where it is. */
 interface LocatedExpr {
@@ -346,13 +345,6 @@ function parentPath(path: string): string {
   return m ? path.slice(0, m.index) : "";
 }
 
-/** Names of the Grafana variables a string uses, in order, without repeats. */
-export function variableNames(s: string): string[] {
-  const names = new Set<string>();
-  for (const m of s.matchAll(VARIABLE_REF)) names.add((m[1] ?? m[2] ?? m[3]) as string);
-  return [...names];
-}
-
 /**
  * The PromQL inside a query variable: the selector of `label_values(selector, label)`, the
  * expression of `query_result(expr)`; undefined for queries without one (`label_names()`).
@@ -368,64 +360,11 @@ export function variableQueryExpr(query: string): string | undefined {
 
 /** The range selectors passed to rate-like functions: `rate(x[5m])` gives `{rate, 5m}`. */
 export function rateRanges(expr: string): Array<{ fn: string; range: string }> {
-  const found: Array<{ fn: string; range: string }> = [];
-  const calls: string[] = [];
-  let lastWord = "";
-  let i = 0;
-  while (i < expr.length) {
-    const c = expr[i] as string;
-    if (c === '"' || c === "'" || c === "`") {
-      i = skipString(expr, i);
-      lastWord = "";
-      continue;
-    }
-    if (c === "#") {
-      const nl = expr.indexOf("\n", i);
-      i = nl === -1 ? expr.length : nl;
-      continue;
-    }
-    const word = /^[A-Za-z_][\w:]*/.exec(expr.slice(i));
-    if (word && (i === 0 || !/[\w$:]/.test(expr[i - 1] as string))) {
-      lastWord = word[0];
-      i += word[0].length;
-      continue;
-    }
-    if (c === "(") {
-      calls.push(lastWord);
-    } else if (c === ")") {
-      calls.pop();
-    } else if (c === "[") {
-      const end = matchingBracket(expr, i);
-      const range = expr.slice(i + 1, end).trim();
-      const fn = calls[calls.length - 1] ?? "";
-      // A subquery (`[1h:5m]`) samples at its own step, not at the scrape interval.
-      if (isRateLike(fn) && !range.replace(VARIABLE_REF, "v").includes(":")) {
-        found.push({ fn, range });
-      }
-      i = end + 1;
-      lastWord = "";
-      continue;
-    }
-    if (!/\s/.test(c)) lastWord = "";
-    i++;
-  }
-  return found;
-}
-
-function skipString(expr: string, start: number): number {
-  const quote = expr[start];
-  let i = start + 1;
-  while (i < expr.length && expr[i] !== quote) i += expr[i] === "\\" && quote !== "`" ? 2 : 1;
-  return i + 1;
-}
-
-function matchingBracket(expr: string, start: number): number {
-  let depth = 0;
-  for (let i = start; i < expr.length; i++) {
-    if (expr[i] === "[") depth++;
-    if (expr[i] === "]" && --depth === 0) return i;
-  }
-  return expr.length;
+  const substituted = substituteGrafanaVariables(expr);
+  return rangeArguments(substituted.text).filter((r) => isRateLike(r.fn)).map((r) => ({
+    fn: r.fn,
+    range: substituted.original(r.from, r.to),
+  }));
 }
 
 /**

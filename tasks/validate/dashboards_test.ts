@@ -250,7 +250,7 @@ Deno.test("rateRanges() finds ranges of rate-like calls, not of subqueries or st
   assert.deepEqual(
     rateRanges(
       'sum(rate(x{a="[1s]"}[30s])) + max_over_time(rate(y[1m])[1h:5m]) + ' +
-        "increase((z)[$__rate_interval]) + deriv(q[${w}]) + count(w[5m:])",
+        "increase(z[$__rate_interval]) + deriv(q[${w}]) + count(w[5m:])",
     ),
     [
       { fn: "rate", range: "30s" },

@@ -8,7 +8,7 @@ import type { Finding } from "../model/finding.ts";
 import type { K8sObject } from "../render/kustomize.ts";
 import { editDistance } from "../model/load.ts";
 import { isKnownMetric, KNOWN_METRIC_NAMES } from "./known_metrics.ts";
-import { metricNames } from "./promql_metrics.ts";
+import { metricNames } from "./promql_syntax.ts";
 import { hashOf, type ResultCache } from "./cache.ts";
 import { RuleIndex } from "./rule_index.ts";
 import type { RuleFileInput, RuleTestInput } from "./tool_steps.ts";
