@@ -3,12 +3,24 @@
  * test plan first passes (it waits for the Watchdog's first notification, so the route's
  * group_wait dominates), and the time of one full test-queries run on the settled stack.
  */
+import { command } from "../cli/command.ts";
 import { seconds, startStack } from "../stack/up.ts";
 import { localTargetOf, runTestQueries } from "../testqueries/main.ts";
 import type { StackState } from "../stack/up.ts";
 
-export async function bench(args: string[]): Promise<void> {
-  const cluster = args[0] ?? "local";
+export const benchCommand = command({
+  name: "bench stack",
+  summary: "The local stack's time to ready, to the test plan's first pass, and of one full " +
+    "test-queries run.",
+  options: {},
+  positionals: { usage: "[cluster]", max: 1 },
+  run: async ({ positionals }) => {
+    await bench(positionals[0] ?? "local");
+    return 0;
+  },
+});
+
+async function bench(cluster: string): Promise<void> {
   const t0 = performance.now();
   const stack = await startStack({ cluster, lifetimeMs: 300_000 });
   try {

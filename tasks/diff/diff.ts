@@ -6,6 +6,7 @@
  *
  * A cluster whose overlay and base are the same on both sides is unchanged without rendering.
  */
+import { UsageError } from "../cli/command.ts";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -59,7 +60,7 @@ export interface DiffResult {
 }
 
 /** Cluster names that exist on neither side. */
-export class UnknownClusterError extends Error {}
+export class UnknownClusterError extends UsageError {}
 
 /** One side of the comparison: its files and what every cluster's render depends on. */
 interface Side {

@@ -9,6 +9,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { UsageError } from "../cli/command.ts";
 import { DATASOURCES } from "../dashboards/grafana.ts";
 import { type Cluster, ClusterSpec, PrometheusSpec } from "../model/cluster.ts";
 import { parseDuration } from "../model/units.ts";
@@ -127,8 +128,6 @@ export interface ValidateOptions {
    */
   apiServer?: boolean;
 }
-
-export class UsageError extends Error {}
 
 interface ClusterWork {
   name: string;
