@@ -236,9 +236,9 @@ Deno.test("diffRepo() reports a cluster's heartbeat, Ingress authentication, spr
       "~ Ingress `thanos-query`: authentication: basic, users in Secret `thanos-query-users` → " +
       "service at https://auth.example.com/oauth2/auth",
       "~ NetworkPolicy `grafana-from-ingress-controller`: ingress from: " +
-      "namespace `ingress-nginx` on 3000/TCP → namespace `ingress-system` on 3000/TCP",
+      "namespace `ingress-nginx` on http/TCP → namespace `ingress-system` on http/TCP",
       "~ NetworkPolicy `thanos-query-from-ingress-controller`: ingress from: " +
-      "namespace `ingress-nginx` on 10902/TCP → namespace `ingress-system` on 10902/TCP",
+      "namespace `ingress-nginx` on http/TCP → namespace `ingress-system` on http/TCP",
     ]);
   });
 });

@@ -349,12 +349,13 @@ Deno.test("renderOverlay() writes the Ingresses of Grafana and of Thanos Query w
   });
   assert.equal(grafana.spec.rules[0].host, "grafana.example.com");
   assert.deepEqual(grafana.metadata.annotations, { "argocd.argoproj.io/sync-wave": "2" });
-  for (const [policy, port] of [[grafanaPolicy, 3000], [thanosPolicy, 10902]]) {
+  for (const policy of [grafanaPolicy, thanosPolicy]) {
     assert.deepEqual(policy.spec.ingress, [{
       from: [{
         namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } },
       }],
-      ports: [{ port, protocol: "TCP" }],
+      // The pods' port named http: its number is base/'s.
+      ports: [{ port: "http", protocol: "TCP" }],
     }]);
   }
 });

@@ -9,6 +9,7 @@ import {
   mergeConfig,
   PrometheusConfigFile,
   PrometheusSpec,
+  REPLICA_LABEL,
   SINGLE_PROMETHEUS_LOSS,
 } from "./cluster.ts";
 
@@ -41,13 +42,13 @@ Deno.test("ClusterFile refuses the reserved external labels", () => {
     apiVersion: "monitoring.dev/v1alpha1",
     kind: "Cluster",
     metadata: { name: "staging" },
-    spec: { externalLabels: { cluster: "x", prometheus_replica: "y" } },
+    spec: { externalLabels: { cluster: "x", [REPLICA_LABEL]: "y" } },
   });
   assert.deepEqual(r.error?.issues.map((i) => [i.path.join("."), i.message]), [
     ["spec.externalLabels.cluster", "`cluster` is always set to metadata.name; remove it"],
     [
-      "spec.externalLabels.prometheus_replica",
-      "`prometheus_replica` is set by the operator on each replica; remove it",
+      `spec.externalLabels.${REPLICA_LABEL}`,
+      `\`${REPLICA_LABEL}\` is set by the operator on each replica; remove it`,
     ],
   ]);
 });

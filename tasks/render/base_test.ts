@@ -2,6 +2,7 @@
  * base/ rendered by the pinned kustomize: the names the other parts rely on exist, every pod
  * is locked down, and the values that must agree across components do.
  */
+import { REPLICA_LABEL } from "../model/cluster.ts";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -224,8 +225,8 @@ Deno.test("kustomizeBuild(base) makes Thanos Query deduplicate by the Prometheus
   const replicaLabels = args
     .filter((a) => a.startsWith("--query.replica-label="))
     .map((a) => a.slice("--query.replica-label=".length));
-  assert.deepEqual(replicaLabels, ["prometheus_replica"]);
-  assert.equal(prometheus.spec.replicaExternalLabelName, "prometheus_replica");
+  assert.deepEqual(replicaLabels, [REPLICA_LABEL]);
+  assert.equal(prometheus.spec.replicaExternalLabelName, REPLICA_LABEL);
   assert.equal(prometheus.spec.replicas, 2);
   // The namespace from the pod, the DNS domain from the overlay (spec.clusterDomain), by name.
   assert.deepEqual(

@@ -3,13 +3,15 @@
  * agree (replica label, sidecar discovery Service, Grafana's datasource, the ingress paths).
  */
 import { parse as parseYaml } from "yaml";
+import { REPLICA_LABEL } from "../model/cluster.ts";
 import type { K8sObject } from "../render/kustomize.ts";
 import { ingressBackends } from "./ingress.ts";
 import { flagValues, podLabelsOf, podSpecOf, serviceSelects, showLabels } from "./k8s_objects.ts";
 import { type ObjectFinding, objectFinding } from "./object_finding.ts";
 
 const CHECK = "policy/consistency";
-const DEFAULT_REPLICA_LABEL = "prometheus_replica";
+/** The port the operator gives the Thanos sidecar's store API (gRPC), named `grpc`. */
+const SIDECAR_GRPC_PORT = 10901;
 /**
  * Services the ingress may route to: Grafana, and Thanos Query (whole: it has no write or admin
  * HTTP API, and its UI needs more than the query API).
@@ -28,7 +30,7 @@ export function consistencyPolicies(objects: readonly K8sObject[]): ObjectFindin
   const services = objects.filter((o) => o.kind === "Service");
 
   if (prometheus && query) {
-    const want = prometheus.spec?.replicaExternalLabelName ?? DEFAULT_REPLICA_LABEL;
+    const want = prometheus.spec?.replicaExternalLabelName ?? REPLICA_LABEL; // the operator's default too
     const got = flagValues(queryArgs, "--query.replica-label");
     if (want === "") {
       out.push(objectFinding(
@@ -83,19 +85,20 @@ export function consistencyPolicies(objects: readonly K8sObject[]): ObjectFindin
           "error",
           sidecarSvc,
           "spec.ports",
-          `expected a port named grpc (the sidecar's store API, 10901), found ${
+          `expected a port named grpc (the sidecar's store API, ${SIDECAR_GRPC_PORT}), found ${
             ports.map((p) => p?.name ?? p?.port).join(", ") || "no ports"
           }`,
           CHECK,
         ));
       } else if (
-        grpc.targetPort !== undefined && grpc.targetPort !== "grpc" && grpc.targetPort !== 10901
+        grpc.targetPort !== undefined && grpc.targetPort !== "grpc" &&
+        grpc.targetPort !== SIDECAR_GRPC_PORT
       ) {
         out.push(objectFinding(
           "error",
           sidecarSvc,
           "spec.ports[grpc].targetPort",
-          `expected targetPort grpc (10901, the sidecar's gRPC port), found ${grpc.targetPort}`,
+          `expected targetPort grpc (${SIDECAR_GRPC_PORT}, the sidecar's gRPC port), found ${grpc.targetPort}`,
           CHECK,
         ));
       }

@@ -1,3 +1,4 @@
+import { REPLICA_LABEL } from "../model/cluster.ts";
 import { deepEqual as assertEquals } from "node:assert/strict";
 import type { K8sObject } from "../render/kustomize.ts";
 import { parseVersions } from "../model/versions.ts";
@@ -121,7 +122,7 @@ Deno.test("consistencyPolicies() accepts matching replica label, sidecar Service
   const objs = [
     prometheus(),
     query([
-      "--query.replica-label=prometheus_replica",
+      `--query.replica-label=${REPLICA_LABEL}`,
       "--endpoint=dnssrv+_grpc._tcp.thanos-sidecar.monitoring.svc.cluster.local",
     ]),
     sidecar,
@@ -133,7 +134,7 @@ Deno.test("consistencyPolicies() accepts matching replica label, sidecar Service
 Deno.test("consistencyPolicies() names a replica label that differs from Prometheus's", () => {
   const objs = [prometheus(), query(["--query.replica-label=replica"]), sidecar, querySvc];
   assertEquals(consistencyPolicies(objs).map((f) => f.message), [
-    "expected --query.replica-label=prometheus_replica (the replica label of Prometheus k8s), " +
+    `expected --query.replica-label=${REPLICA_LABEL} (the replica label of Prometheus k8s), ` +
     "found --query.replica-label=replica",
   ]);
 });
@@ -142,7 +143,7 @@ Deno.test("consistencyPolicies() checks the sidecar Service selector and gRPC po
   const bad = service("thanos-sidecar", { "operator.prometheus.io/name": "other" }, [
     { name: "grpc", port: 10901, targetPort: 9090 },
   ]);
-  const objs = [prometheus(), query(["--query.replica-label=prometheus_replica"]), bad, querySvc];
+  const objs = [prometheus(), query([`--query.replica-label=${REPLICA_LABEL}`]), bad, querySvc];
   assertEquals(consistencyPolicies(objs).map((f) => f.field), [
     "spec.selector",
     "spec.ports[grpc].targetPort",
