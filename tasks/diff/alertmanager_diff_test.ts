@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { defaultAlertmanagerConfig, mergeConfig } from "../model/cluster.ts";
+import { defaultAlertmanagerConfig, mergeConfig } from "../model/merged_cluster.ts";
 import { alertmanagerChanges, inhibitLines, routeLines } from "./alertmanager_diff.ts";
 
 const SECRET = "R0utingKey0123456789abcdefGHIJ";

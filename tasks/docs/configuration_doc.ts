@@ -11,12 +11,12 @@ import {
   CLUSTER_FILES,
   type ClusterFileName,
   CSC_API_VERSIONS,
-  defaultAlertmanagerConfig,
   FILE_SCHEMAS,
   REPLICA_LABEL,
   SINGLE_ALERTMANAGER_LOSS,
   SINGLE_PROMETHEUS_LOSS,
 } from "../model/cluster.ts";
+import { defaultAlertmanagerConfig } from "../model/merged_cluster.ts";
 import { childPath } from "../model/field_path.ts";
 import { CLUSTER_SCHEMA_PATH } from "../model/jsonschema.ts";
 import { cell, code, generatedHeader, inline } from "./markdown.ts";

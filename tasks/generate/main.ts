@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { command, exitWith, UsageError } from "../cli/command.ts";
 import { existsSync } from "node:fs";
-import type { Cluster } from "../model/cluster.ts";
+import type { Cluster } from "../model/merged_cluster.ts";
 import { type Finding, formatFinding, hasErrors } from "../model/finding.ts";
 import { CLUSTER_SCHEMA_PATH, renderClusterJsonSchema } from "../model/jsonschema.ts";
 import { clusterNames, loadCluster } from "../model/load.ts";

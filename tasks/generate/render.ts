@@ -6,14 +6,13 @@ import { stringify } from "yaml";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  type Cluster,
   CLUSTER_LABEL,
   type ClusterSpec,
   type GrafanaIni,
-  mergeConfig,
   REPLICA_LABEL,
   type ThanosAuth,
 } from "../model/cluster.ts";
+import { type Cluster, mergeConfig } from "../model/merged_cluster.ts";
 import { BASE_DIR } from "../model/paths.ts";
 import { imageRef, type Versions } from "../model/versions.ts";
 import { parseIni, renderIni } from "./ini.ts";

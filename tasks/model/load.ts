@@ -7,16 +7,14 @@ import { type Document, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
+import { CLUSTER_FILES, type ClusterFileName, FILE_SCHEMAS } from "./cluster.ts";
 import {
   buildCluster,
   type Cluster,
-  CLUSTER_FILES,
-  type ClusterFileName,
   type ClusterParts,
   crossFileViolations,
-  FILE_SCHEMAS,
   type SourceFile,
-} from "./cluster.ts";
+} from "./merged_cluster.ts";
 import { type CredentialReader, yamlCredentialFindings } from "./credentials.ts";
 import type { Finding } from "./finding.ts";
 import { formatPath, type Segment } from "./field_path.ts";

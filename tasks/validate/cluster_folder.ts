@@ -3,7 +3,7 @@
  * (a misspelt `prometheus.yml` would be silently ignored), rules that span clusters (two clusters
  * on one destination, one ingress host twice) and fields whose combination is suspicious.
  */
-import type { Cluster } from "../model/cluster.ts";
+import type { Cluster } from "../model/merged_cluster.ts";
 import { CLUSTER_FILES } from "../model/cluster.ts";
 import type { Finding } from "../model/finding.ts";
 import { didYouMean, locate } from "../model/load.ts";

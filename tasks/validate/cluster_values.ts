@@ -10,7 +10,8 @@
  * of examples/clusters/example/ in turn and fails on any generated line it cannot trace back:
  * a new per-cluster field gets its line in clusterFieldOf() (or ofGrafanaIni(), heartbeatField()).
  */
-import { CLUSTER_LABEL, type ClusterFileName, WATCHDOG_RECEIVER } from "../model/cluster.ts";
+import { CLUSTER_LABEL, type ClusterFileName } from "../model/cluster.ts";
+import { WATCHDOG_RECEIVER } from "../model/merged_cluster.ts";
 import { templatePlaceholders } from "../rules/render.ts";
 import { formatPath, parsePath, type Segment } from "../model/field_path.ts";
 import { type ParsedYaml, parseYamlFile, positionInDoc } from "../model/yaml_locate.ts";

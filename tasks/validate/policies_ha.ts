@@ -2,7 +2,8 @@
  * High-availability policies over rendered manifests: replicas, PodDisruptionBudgets and
  * anti-affinity for Prometheus, Alertmanager and Thanos Query.
  */
-import { type Cluster, DEFAULT_SPREAD_TOPOLOGY_KEY } from "../model/cluster.ts";
+import { DEFAULT_SPREAD_TOPOLOGY_KEY } from "../model/cluster.ts";
+import type { Cluster } from "../model/merged_cluster.ts";
 import type { K8sObject } from "../render/kustomize.ts";
 import { labelSelectorMatches } from "../kube/selectors.ts";
 import { podLabelsOf, sameNamespace, showLabels } from "./k8s_objects.ts";
