@@ -1,7 +1,8 @@
 /** The three outputs of validate: text for people, GitHub annotations for CI, JSON for tools. */
 import { formatFinding } from "../model/finding.ts";
 import { escapeData, escapeProperty } from "./workflow_commands.ts";
-import { FAMILIES, type ProgressEvent, type Reported, type Summary } from "./validate.ts";
+import { FAMILIES, type Reported, type Summary } from "./summary.ts";
+import type { ProgressEvent } from "./validate.ts";
 
 export const FORMATS = ["text", "github", "json"] as const;
 export type Format = typeof FORMATS[number];

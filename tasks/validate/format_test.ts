@@ -1,6 +1,6 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
 import { formatGithub, formatSummaryTable, formatText } from "./format.ts";
-import { type Reported, summarize } from "./validate.ts";
+import { type Reported, summarize } from "./summary.ts";
 
 const findings: Reported[] = [{
   severity: "error",

@@ -20,9 +20,9 @@ import { SCHEMA_CACHE_DIR } from "../model/paths.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
 import { parseVersions, type Versions } from "../model/versions.ts";
 import type { Render } from "../render/kustomize.ts";
-import { loadOverlayInputs, type OverlayInputs, renderOverlay } from "../generate/render.ts";
+import { loadOverlayInputs, type OverlayInputs, renderOverlay } from "../generate/overlay.ts";
 import { ruleSetSlug } from "../generate/rules.ts";
-import { renderRuleSets, ruleFileText, TEMPLATE_SUFFIX } from "../rules/render.ts";
+import { renderRuleSets, ruleFileText, TEMPLATE_SUFFIX } from "../rules/templates.ts";
 import { folderIdentity, hashOf, ResultCache } from "./cache.ts";
 import {
   clusterFieldFindings,
@@ -36,13 +36,15 @@ import { scrapeIntervalFindings } from "./dashboard_intervals.ts";
 import { docsFreshness } from "../docs/generate.ts";
 import { orphanOverlays, overlayFreshness } from "./freshness.ts";
 import { KUBERNETES_VERSION } from "./kubeconform.ts";
-import { locateObjectFindings, type ObjectFinding, objectFinding } from "./object_finding.ts";
+import { dedupe, type Family, type Reported, summarize, type Summary } from "./summary.ts";
+import { kubeconformFindings } from "./kubeconform_findings.ts";
+import { locateObjectFindings, objectFinding } from "./object_finding.ts";
 import { openCheckServer } from "../controlplane/check_server.ts";
 import { dryRun, type Rejection } from "./dry_run.ts";
 import { policyFindings } from "./policies.ts";
 import { haContextOf } from "./policies_ha.ts";
 import { Pool } from "./pool.ts";
-import { hashFiles, renderOverlayDir, toolIdentity } from "./render.ts";
+import { hashFiles, renderOverlayDir, toolIdentity } from "./render_cache.ts";
 import { clusterFolders, entriesOf, readRepoFiles, under } from "./repo.ts";
 import { amtoolFailureAt, clusterRouting, type RouteCase } from "./routing.ts";
 import { ClusterValues } from "./cluster_values.ts";
@@ -65,41 +67,6 @@ import {
 const DATASOURCE_UIDS: readonly string[] = Object.values(DATASOURCES);
 /** A cluster's scrape interval when cluster.yaml sets none: what every dashboard must hold. */
 const DEFAULT_SCRAPE_MS = parseDuration(ClusterSpec.parse({}).scrapeInterval);
-
-export const FAMILIES = [
-  "cluster folder",
-  "freshness",
-  "render",
-  "schemas",
-  "rules",
-  "routing",
-  "dashboards",
-  "policies",
-  "api server",
-] as const;
-export type Family = typeof FAMILIES[number];
-
-/** A finding with its family and the clusters it concerns ([] for the shared base). */
-export interface Reported extends Finding {
-  family: Family;
-  clusters: string[];
-}
-
-export interface ClusterSummary {
-  cluster: string;
-  counts: Record<Family, { errors: number; warnings: number }>;
-}
-
-export interface Summary {
-  /** Seconds spent per step (summed over clusters) and per phase (wall clock). */
-  timings: Record<string, number>;
-  clusters: ClusterSummary[];
-  errors: number;
-  warnings: number;
-  seconds: number;
-  /** How many renders came from the cache. */
-  cachedRenders: number;
-}
 
 export interface ValidateResult {
   findings: Reported[];
@@ -456,35 +423,7 @@ export async function validateRepo(
         const res = await kubeconformRenders(env, rendered.map((w) => w.render as Render));
         rendered.forEach((w, i) => {
           const fallback = `overlays/${w.name}/kustomization.yaml`;
-          const located: ObjectFinding[] = [];
-          const loose: Finding[] = [];
-          for (const e of res[i] ?? []) {
-            if (e.object) {
-              // An unknown field is named in the message: point at it, not at its parent.
-              const extra = /additional ?properties '([^']+)' not allowed/i.exec(e.message)?.[1];
-              located.push({
-                severity: "error",
-                object: e.object,
-                field: extra ? (e.field ? `${e.field}.${extra}` : extra) : e.field,
-                message: e.message,
-                check: "kubeconform",
-              });
-            } else {
-              loose.push({
-                severity: "error",
-                file: fallback,
-                line: 1,
-                column: 1,
-                field: e.resource,
-                message: e.field ? `${e.field}: ${e.message}` : e.message,
-                check: "kubeconform",
-              });
-            }
-          }
-          const fs = [
-            ...locateObjectFindings(located, w.index as SourceIndex, fallback, w.values),
-            ...loose,
-          ];
+          const fs = kubeconformFindings(res[i] ?? [], w.index as SourceIndex, fallback, w.values);
           collect("schemas", fs.map((f) => ({ f, name: w.name })));
         });
       }),
@@ -691,51 +630,4 @@ async function guard(
 function clusterOf(file: string, works: readonly ClusterWork[]): string[] {
   const m = /^(?:clusters|overlays)\/([^/]+)\//.exec(file);
   return m && works.some((w) => w.name === m[1]) ? [m[1] as string] : [];
-}
-
-/** The same finding from several clusters (a base file) is reported once, naming them all. */
-export function dedupe(findings: readonly Reported[]): Reported[] {
-  const byKey = new Map<string, Reported>();
-  for (const f of findings) {
-    const key = [f.file, f.line, f.column, f.field, f.message, f.check].join("\0");
-    const prev = byKey.get(key);
-    if (!prev) byKey.set(key, { ...f, clusters: [...f.clusters] });
-    else for (const c of f.clusters) if (!prev.clusters.includes(c)) prev.clusters.push(c);
-  }
-  return [...byKey.values()].sort((a, b) =>
-    a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column ||
-    a.message.localeCompare(b.message)
-  );
-}
-
-function emptyCounts(): Record<Family, { errors: number; warnings: number }> {
-  return Object.fromEntries(FAMILIES.map((f) => [f, { errors: 0, warnings: 0 }])) as Record<
-    Family,
-    { errors: number; warnings: number }
-  >;
-}
-
-/** Errors and warnings per family, per cluster (and `base` for the shared findings). */
-export function summarize(
-  findings: readonly Reported[],
-  clusters: readonly string[],
-  seconds: number,
-  cachedRenders = 0,
-): Omit<Summary, "timings"> {
-  const rows = new Map<string, ClusterSummary>();
-  for (const c of ["base", ...clusters]) rows.set(c, { cluster: c, counts: emptyCounts() });
-  for (const f of findings) {
-    for (const c of f.clusters.length ? f.clusters : ["base"]) {
-      const row = rows.get(c);
-      if (!row) continue;
-      row.counts[f.family][f.severity === "error" ? "errors" : "warnings"]++;
-    }
-  }
-  return {
-    clusters: [...rows.values()],
-    errors: findings.filter((f) => f.severity === "error").length,
-    warnings: findings.filter((f) => f.severity === "warning").length,
-    seconds,
-    cachedRenders,
-  };
 }
