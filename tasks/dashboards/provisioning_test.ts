@@ -12,7 +12,7 @@ import { BASE_DIR, ROOT } from "../model/paths.ts";
 import { findObjects, kustomizeBuild } from "../render/kustomize.ts";
 import { dashboardFile, folderConfigMap, folderPath, FOLDERS } from "./catalog.ts";
 import { DATASOURCES } from "./grafana.ts";
-import { renderDashboards } from "./render.ts";
+import { renderDashboards } from "./generated_files.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { RuleParams, ruleParamValues } from "../model/rule_params.ts";
 import type { K8sObject } from "../render/kustomize.ts";
-import { loadRuleTemplates, placeholderAlerts, renderRuleSets } from "../rules/render.ts";
+import { loadRuleTemplates, placeholderAlerts, renderRuleSets } from "../rules/templates.ts";
 import { prometheusRule } from "../generate/rules.ts";
 import { pairRules, paramChanges, ruleChanges, rulesOf } from "./rules_diff.ts";
 

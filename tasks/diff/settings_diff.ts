@@ -11,7 +11,7 @@
 import { parse } from "yaml";
 import type { K8sObject } from "../render/kustomize.ts";
 import { parseIni } from "../generate/ini.ts";
-import { INGRESS_AUTH } from "../generate/render.ts";
+import { INGRESS_AUTH } from "../generate/overlay.ts";
 import { WATCHDOG_RECEIVER } from "../model/merged_cluster.ts";
 import { ALERTMANAGER_CONFIG_SECRET, alertmanagerConfigOf } from "../validate/routing.ts";
 import { type Change, leaves, opOf, valueChanges } from "./change.ts";

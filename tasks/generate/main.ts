@@ -12,7 +12,7 @@ import { CLUSTER_SCHEMA_PATH, renderClusterJsonSchema } from "../model/jsonschem
 import { clusterNames, loadCluster } from "../model/load.ts";
 import { CLUSTERS_DIR, OVERLAYS_DIR, ROOT } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
-import { loadOverlayInputs, renderOverlay } from "./render.ts";
+import { loadOverlayInputs, renderOverlay } from "./overlay.ts";
 import { readTree, staleFiles, writeFileAtomic, writeOverlays } from "./write.ts";
 
 export interface GenerateOptions {

@@ -22,7 +22,7 @@ import {
   renderRuleSets,
   type RuleTemplate,
   TEMPLATE_SUFFIX,
-} from "../rules/render.ts";
+} from "../rules/templates.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
 import { componentResources, ruleSetsFor } from "../model/components.ts";
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES } from "../render/sync_waves.ts";

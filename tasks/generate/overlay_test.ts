@@ -15,7 +15,7 @@ import {
   renderOverlay,
   thanosAuthAnnotations,
   WORKLOAD_IMAGES,
-} from "./render.ts";
+} from "./overlay.ts";
 
 const inputs = await loadOverlayInputs();
 const versions = loadVersions();

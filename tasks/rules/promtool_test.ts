@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RuleParams, ruleParamValues } from "../model/rule_params.ts";
 import { checkRules, countTestCases, parseCheckOutput, testRules } from "./promtool.ts";
-import { loadRuleTemplates, renderRuleSets, writeRuleFiles } from "./render.ts";
+import { loadRuleTemplates, renderRuleSets, writeRuleFiles } from "./templates.ts";
 
 const TESTDATA = join(import.meta.dirname ?? ".", "testdata");
 

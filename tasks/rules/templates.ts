@@ -188,7 +188,7 @@ export async function renderDefaultRules(
 
 /** A rendered rule set as a Prometheus rule file, headed by where it comes from. */
 export function ruleFileText(set: RuleSet): string {
-  return `# generated from base/rules/${set.name}${TEMPLATE_SUFFIX} by tasks/rules/render.ts; ` +
+  return `# generated from base/rules/${set.name}${TEMPLATE_SUFFIX} by tasks/rules/templates.ts; ` +
     "do not edit\n" + stringify({ groups: set.groups }, { lineWidth: 0 });
 }
 

@@ -10,7 +10,7 @@ import {
   runbookUrl,
   templatePlaceholders,
   withRunbookUrls,
-} from "./render.ts";
+} from "./templates.ts";
 
 const TEMPLATE = `groups:
   - name: disk
@@ -125,7 +125,7 @@ Deno.test("ruleFileText() heads the file with its source and round-trips the gro
   const text = ruleFileText(set);
   assert.equal(
     text.split("\n")[0],
-    "# generated from base/rules/disk.rules.yaml by tasks/rules/render.ts; do not edit",
+    "# generated from base/rules/disk.rules.yaml by tasks/rules/templates.ts; do not edit",
   );
   assert.deepEqual(parseRuleFile(text, "t"), set.groups);
 });

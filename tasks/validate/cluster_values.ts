@@ -12,7 +12,7 @@
  */
 import { CLUSTER_LABEL, type ClusterFileName } from "../model/cluster.ts";
 import { WATCHDOG_RECEIVER } from "../model/merged_cluster.ts";
-import { templatePlaceholders } from "../rules/render.ts";
+import { templatePlaceholders } from "../rules/templates.ts";
 import { formatPath, parsePath, type Segment } from "../model/field_path.ts";
 import { type ParsedYaml, parseYamlFile, positionInDoc } from "../model/yaml_locate.ts";
 
@@ -351,7 +351,7 @@ export class ClusterValues {
    * the cluster's prometheus.yaml sets (`spec.rules.node_exporter.….warning.threshold`).
    */
   #ruleParameter(name: string, field: readonly Segment[], line?: number): ClusterSpot | null {
-    // tasks/rules/render.ts adds each alert's runbook_url from the cluster's base URL.
+    // tasks/rules/templates.ts adds each alert's runbook_url from the cluster's base URL.
     if (field.at(-1) === "runbook_url" && field.at(-2) === "annotations") {
       return this.at("cluster.yaml", ["spec", "runbookBaseUrl"]);
     }

@@ -12,7 +12,7 @@ import { ROOT, SCHEMA_CACHE_DIR, toolPath } from "../model/paths.ts";
 import { run } from "../proc/run.ts";
 import { type K8sObject, type Render, resourceId } from "../render/kustomize.ts";
 import { builtinDir, kubeconformSchemaArgs } from "../schemas/layout.ts";
-import { splitDocuments } from "./render.ts";
+import { splitDocuments } from "./render_cache.ts";
 
 export { KUBERNETES_VERSION } from "../schemas/sources.ts";
 

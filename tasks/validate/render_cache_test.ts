@@ -1,5 +1,5 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
-import { parseRenderYaml, renderFailureAt } from "./render.ts";
+import { parseRenderYaml, renderFailureAt } from "./render_cache.ts";
 
 const files = new Map([
   [
