@@ -61,4 +61,3 @@ export const RuleFileSchema = z.strictObject({
     });
   }),
 });
-export type RuleFile = z.infer<typeof RuleFileSchema>;
