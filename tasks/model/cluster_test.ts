@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { clusterFile } from "./_testing.ts";
 import {
   ClusterFile,
   PrometheusConfigFile,
@@ -6,14 +7,6 @@ import {
   REPLICA_LABEL,
   SINGLE_PROMETHEUS_LOSS,
 } from "./cluster.ts";
-
-const clusterFile = (spec: unknown = {}) =>
-  ClusterFile.parse({
-    apiVersion: "monitoring.dev/v1alpha1",
-    kind: "Cluster",
-    metadata: { name: "staging" },
-    spec,
-  });
 
 Deno.test("ClusterFile fills every default of an empty spec", () => {
   assert.deepEqual(clusterFile().spec, {

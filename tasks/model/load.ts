@@ -16,7 +16,7 @@ import {
   type SourceFile,
 } from "./merged_cluster.ts";
 import { type CredentialReader, yamlCredentialFindings } from "./credentials.ts";
-import type { Finding } from "./finding.ts";
+import { fileFinding, type Finding } from "./finding.ts";
 import { formatPath, type Segment } from "./field_path.ts";
 import { CLUSTERS_DIR, ROOT } from "./paths.ts";
 import type { Position } from "./text_position.ts";
@@ -325,15 +325,13 @@ export function loadClusterFromSources(
     const path = `${dir}/${fileName}`;
     if (text === undefined) {
       if (fileName === "cluster.yaml") {
-        findings.push({
-          severity: "error",
-          file: path,
-          line: 0,
-          column: 0,
-          field: "",
-          message: `missing; every cluster folder has a cluster.yaml (kind: Cluster)`,
-          check: "schema",
-        });
+        findings.push(
+          fileFinding(
+            path,
+            `missing; every cluster folder has a cluster.yaml (kind: Cluster)`,
+            "schema",
+          ),
+        );
       }
       continue;
     }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { AlertmanagerSpec, ClusterFile, PrometheusSpec } from "./cluster.ts";
+import { clusterFile } from "./_testing.ts";
+import { AlertmanagerSpec, PrometheusSpec } from "./cluster.ts";
 import {
   buildCluster,
   crossFileViolations,
@@ -7,14 +8,6 @@ import {
   defaultGrafanaIni,
   mergeConfig,
 } from "./merged_cluster.ts";
-
-const clusterFile = (spec: unknown = {}) =>
-  ClusterFile.parse({
-    apiVersion: "monitoring.dev/v1alpha1",
-    kind: "Cluster",
-    metadata: { name: "staging" },
-    spec,
-  });
 
 Deno.test("mergeConfig() merges maps recursively, appends lists once, replaces scalars", () => {
   assert.deepEqual(

@@ -4,15 +4,12 @@ import { SourceIndex } from "./source_index.ts";
 
 const deployment = `apiVersion: apps/v1
 kind: Deployment
-metadata:
-  name: grafana
+metadata: { name: grafana }
 spec:
-  replicas: 1
   template:
     spec:
       containers:
         - name: grafana
-          image: grafana
           imagePullPolicy: Sometimes
           colour: blue
 `;
@@ -44,13 +41,13 @@ Deno.test("kubeconformFindings() points at the field, an unknown one at itself, 
   assert.deepEqual(found.map((f) => [f.file, f.line, f.field, f.message]), [
     [
       "base/grafana/deployment.yaml",
-      12,
+      9,
       `Deployment/grafana ${containers}.imagePullPolicy`,
       "bad enum",
     ],
     [
       "base/grafana/deployment.yaml",
-      13,
+      10,
       `Deployment/grafana ${containers}.colour`,
       "additionalProperties 'colour' not allowed",
     ],

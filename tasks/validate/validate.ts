@@ -14,7 +14,7 @@ import { DATASOURCES } from "../dashboards/grafana.ts";
 import { ClusterSpec, PrometheusSpec } from "../model/cluster.ts";
 import type { Cluster } from "../model/merged_cluster.ts";
 import { parseDuration } from "../model/units.ts";
-import type { Finding } from "../model/finding.ts";
+import { fileFinding, type Finding } from "../model/finding.ts";
 import { loadClusterFromSources } from "../model/load.ts";
 import { SCHEMA_CACHE_DIR } from "../model/paths.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
@@ -269,13 +269,11 @@ export async function validateRepo(
           }
         } catch (e) {
           w.findings.push({
-            severity: "error",
-            file: `${dir}/cluster.yaml`,
-            line: 0,
-            column: 0,
-            field: "",
-            message: `expected generate to render this cluster, found: ${(e as Error).message}`,
-            check: "freshness",
+            ...fileFinding(
+              `${dir}/cluster.yaml`,
+              `expected generate to render this cluster, found: ${(e as Error).message}`,
+              "freshness",
+            ),
             family: "freshness",
           });
         }
@@ -283,14 +281,12 @@ export async function validateRepo(
       if (!overlay.has("kustomization.yaml")) {
         if (!loaded.cluster) {
           w.findings.push({
-            severity: "error",
-            file: `${overlayDir}/kustomization.yaml`,
-            line: 0,
-            column: 0,
-            field: "",
-            message: `expected the generated overlay, found none; fix clusters/${name}/ and run ` +
-              `\`deno task generate ${name}\``,
-            check: "render",
+            ...fileFinding(
+              `${overlayDir}/kustomization.yaml`,
+              `expected the generated overlay, found none; fix clusters/${name}/ and run ` +
+                `\`deno task generate ${name}\``,
+              "render",
+            ),
             family: "render",
           });
         }
@@ -615,15 +611,13 @@ async function guard(
   try {
     return await fn();
   } catch (e) {
-    return [{
-      severity: "error",
-      file,
-      line: 0,
-      column: 0,
-      field: "",
-      message: `expected ${what} to run, found: ${(e as Error).message.split("\n")[0]}`,
-      check: "tools",
-    }];
+    return [
+      fileFinding(
+        file,
+        `expected ${what} to run, found: ${(e as Error).message.split("\n")[0]}`,
+        "tools",
+      ),
+    ];
   }
 }
 
