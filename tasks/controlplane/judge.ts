@@ -5,7 +5,6 @@
  * it waits for a reason that will not pass by itself (an image we cannot run here, a Secret or
  * ConfigMap the platform creates outside the repository). Everything else is waited for.
  */
-import { formatLabels, type LabelSelector } from "../kube/selectors.ts";
 import type { BlockJudge } from "../kube/apply.ts";
 import type { KubeClient } from "../kube/client.ts";
 import type { K8sObject } from "../render/kustomize.ts";
@@ -24,8 +23,8 @@ const WORKLOADS = new Set([
 ]);
 
 /** `matchLabels` of a selector as a label-selector string (`app=x,tier=y`). */
-function selectorString(selector: LabelSelector | undefined) {
-  return formatLabels(selector?.matchLabels ?? {});
+function selectorString(selector: { matchLabels?: Record<string, string> } | undefined) {
+  return Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
 }
 
 /**
