@@ -8,6 +8,7 @@
 import type { BlockJudge } from "../kube/apply.ts";
 import type { KubeClient } from "../kube/client.ts";
 import type { K8sObject } from "../render/kustomize.ts";
+import { labelSelectorQuery } from "../render/selectors.ts";
 
 /** Waiting reasons that do not pass by waiting. */
 export const PERMANENT_WAITING = ["ImageNotRunnable", "CreateContainerConfigError"] as const;
@@ -21,11 +22,6 @@ const WORKLOADS = new Set([
   "Alertmanager",
   "PersistentVolumeClaim",
 ]);
-
-/** `matchLabels` of a selector as a label-selector string (`app=x,tier=y`). */
-function selectorString(selector: { matchLabels?: Record<string, string> } | undefined) {
-  return Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
-}
 
 /**
  * A Secret or ConfigMap a pod waits for that the render does not hold: created by the platform
@@ -75,7 +71,7 @@ export function permanentWait(
 function podSelector(obj: K8sObject): string | undefined {
   if (obj.kind === "Prometheus") return `prometheus=${obj.metadata.name}`;
   if (obj.kind === "Alertmanager") return `alertmanager=${obj.metadata.name}`;
-  return selectorString(obj.spec?.selector);
+  return obj.spec?.selector ? labelSelectorQuery(obj.spec.selector) : undefined;
 }
 
 /**

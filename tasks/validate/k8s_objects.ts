@@ -1,5 +1,6 @@
 /** Helpers that read rendered Kubernetes objects the way the API server and the operator do. */
 import type { K8sObject } from "../render/kustomize.ts";
+import { mapSelectorMatches } from "../render/selectors.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -55,41 +56,9 @@ export function podLabelsOf(o: K8sObject): Record<string, string> | null {
   return null;
 }
 
-/** Does a LabelSelector (`matchLabels` + `matchExpressions`) select these labels? */
-export function selectorMatches(selector: Json, labels: Record<string, string>): boolean {
-  if (!selector || typeof selector !== "object") return false;
-  const ml: Record<string, string> = selector.matchLabels ?? {};
-  const exprs: Json[] = selector.matchExpressions ?? [];
-  if (Object.keys(ml).length === 0 && exprs.length === 0) return false; // selects nothing useful
-  for (const [k, v] of Object.entries(ml)) if (labels[k] !== String(v)) return false;
-  for (const e of exprs) {
-    const has = Object.hasOwn(labels, e.key);
-    const values: string[] = (e.values ?? []).map(String);
-    switch (e.operator) {
-      case "In":
-        if (!has || !values.includes(labels[e.key] as string)) return false;
-        break;
-      case "NotIn":
-        if (has && values.includes(labels[e.key] as string)) return false;
-        break;
-      case "Exists":
-        if (!has) return false;
-        break;
-      case "DoesNotExist":
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
 /** A Service's plain `selector` map against pod labels. */
 export function serviceSelects(svc: K8sObject, labels: Record<string, string>): boolean {
-  const sel: Record<string, string> = svc.spec?.selector ?? {};
-  if (Object.keys(sel).length === 0) return false;
-  return Object.entries(sel).every(([k, v]) => labels[k] === String(v));
+  return mapSelectorMatches(svc.spec?.selector, labels);
 }
 
 /** `{a: "1"}` → `a=1`, for messages. */

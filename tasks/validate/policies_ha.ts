@@ -5,7 +5,8 @@
 import { DEFAULT_SPREAD_TOPOLOGY_KEY } from "../model/cluster.ts";
 import type { Cluster } from "../model/merged_cluster.ts";
 import type { K8sObject } from "../render/kustomize.ts";
-import { podLabelsOf, sameNamespace, selectorMatches, showLabels } from "./k8s_objects.ts";
+import { labelSelectorMatches } from "../render/selectors.ts";
+import { podLabelsOf, sameNamespace, showLabels } from "./k8s_objects.ts";
 import { type ObjectFinding, objectFinding } from "./object_finding.ts";
 
 const CHECK = "policy/ha";
@@ -98,7 +99,7 @@ export function haPolicies(objects: readonly K8sObject[], ctx: HaContext): Objec
     const labels = podLabelsOf(o) ?? {};
     if (t.needsPdb) {
       const pdb = pdbs.find((p) =>
-        sameNamespace(p, o) && selectorMatches(p.spec?.selector, labels)
+        sameNamespace(p, o) && labelSelectorMatches(p.spec?.selector, labels)
       );
       if (!pdb) {
         out.push(objectFinding(
@@ -147,7 +148,7 @@ export function haPolicies(objects: readonly K8sObject[], ctx: HaContext): Objec
             `replicas of ${what} run apart, found none`,
           CHECK,
         ));
-      } else if (!spreadsHosts.some((term) => selectorMatches(term.labelSelector, labels))) {
+      } else if (!spreadsHosts.some((term) => labelSelectorMatches(term.labelSelector, labels))) {
         out.push(objectFinding(
           "error",
           o,
