@@ -7,7 +7,7 @@
  */
 import type { BlockJudge } from "../kube/apply.ts";
 import type { KubeClient } from "../kube/client.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { labelSelectorQuery } from "../render/selectors.ts";
 
 /** Waiting reasons that do not pass by waiting. */

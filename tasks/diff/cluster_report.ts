@@ -2,7 +2,7 @@
  * One cluster's report: its two renders compared topic by topic (alerts and rules, settings,
  * Alertmanager, route tests, dashboards), then object by object. Pure.
  */
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { alertmanagerConfigOf } from "../validate/routing.ts";
 import { parse } from "yaml";
 import { alertmanagerChanges } from "./alertmanager_diff.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { compareCluster, type RenderedCluster } from "./cluster_report.ts";
 
 function prometheus(retention: string): K8sObject {

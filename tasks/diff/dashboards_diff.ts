@@ -3,7 +3,7 @@
  * files of the ConfigMaps Grafana provisions (label `grafana_dashboard`), panels are matched by
  * title (rows' nested panels included) and compared by type, queries and the rest.
  */
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import type { Change, Detail } from "./change.ts";
 
 export interface Panel {

@@ -14,7 +14,7 @@ import type { Finding } from "../model/finding.ts";
 import { loadClusterFromSources } from "../model/load.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
 import { parseVersions, type Versions } from "../model/versions.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { type OverlayInputs, overlayInputsFromFiles, renderOverlay } from "../generate/overlay.ts";
 import { placeholderAlerts, RuleTemplateError } from "../rules/templates.ts";
 import { ResultCache } from "../validate/cache.ts";

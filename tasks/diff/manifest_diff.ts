@@ -5,7 +5,7 @@
  * other objects the credentials a mistake could put there are redacted (`redactManifest()`).
  */
 import { stringify } from "yaml";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { ALERTMANAGER_CONFIG_KEY, ALERTMANAGER_CONFIG_SECRET } from "../validate/routing.ts";
 import type { ChangeOp } from "./change.ts";
 import { diffLines, unifiedHunks } from "./line_diff.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { manifestDiff, shown } from "./manifest_diff.ts";
 
 const SECRET = "S3cretToken0123456789abcdefXYZ";

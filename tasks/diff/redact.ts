@@ -13,7 +13,7 @@ import {
   inlineCredential,
   looksLikeToken,
 } from "../model/credentials.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { leaves, type ValueChange } from "./change.ts";
 
 export const REDACTED = "(redacted)";

@@ -3,7 +3,7 @@
  * with old → new expression, `for`, severity and other labels, and the parameters of
  * `PrometheusConfig.spec.rules` behind a changed threshold, by name.
  */
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { type Change, type Detail, opOf, valueChanges } from "./change.ts";
 
 export interface RuleEntry {

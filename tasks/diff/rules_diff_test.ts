@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { RuleParams, ruleParamValues } from "../model/rule_params.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { loadRuleTemplates, placeholderAlerts, renderRuleSets } from "../rules/templates.ts";
 import { prometheusRule } from "../generate/rules.ts";
 import { pairRules, paramChanges, ruleChanges, rulesOf } from "./rules_diff.ts";

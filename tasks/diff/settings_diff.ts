@@ -9,7 +9,7 @@
  * `(redacted)`.
  */
 import { parse } from "yaml";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { parseIni } from "../generate/ini.ts";
 import { INGRESS_AUTH } from "../generate/overlay.ts";
 import { WATCHDOG_RECEIVER } from "../model/merged_cluster.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { settingChanges, settingsOf } from "./settings_diff.ts";
 
 function prometheus(over: Record<string, unknown>): K8sObject {

@@ -15,7 +15,8 @@ import { loadAllClusters } from "../model/load.ts";
 import { BASE_DIR, CLUSTERS_DIR, OVERLAYS_DIR, toolPath } from "../model/paths.ts";
 import { imageRef, loadVersions } from "../model/versions.ts";
 import { expandedArgs } from "../render/container_env.ts";
-import { findObjects, type K8sObject, kustomizeBuild } from "../render/kustomize.ts";
+import { findObjects, kustomizeBuild } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { coreWaitsOn } from "../render/sync_waves.ts";
 import { generate } from "./main.ts";
 

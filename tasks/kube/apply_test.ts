@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startScratchControlPlane } from "../controlplane/scratch.ts";
 import { localJudge } from "../controlplane/judge.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { applyInWaves, syncWaves } from "./apply.ts";
 
 const obj = (kind: string, name: string, wave?: string, apiVersion = "v1"): K8sObject => ({

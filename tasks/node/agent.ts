@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { type KubeClient, KubeError } from "../kube/client.ts";
 import type { Versions } from "../model/versions.ts";
 import { type NodeFacts, PodWorker } from "./pod_worker.ts";
-import type { Pod } from "./pod_types.ts";
+import type { Pod } from "../render/objects.ts";
 import { claimFolder, provisionPending } from "./provisioner.ts";
 import { isMirrorPod, mirrorPod, mirrorStatus, type StaticPod } from "./mirror_pods.ts";
 import type { Runtime } from "./runtime.ts";

@@ -5,7 +5,7 @@
  */
 import { expandVars } from "../render/container_env.ts";
 import { parseQuantity } from "../model/units.ts";
-import type { Container, Pod } from "./pod_types.ts";
+import type { Container, Pod } from "../render/objects.ts";
 
 export interface EnvSources {
   pod: Pod;

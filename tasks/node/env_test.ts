@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { containerEnv } from "./env.ts";
-import type { Pod } from "./pod_types.ts";
+import type { Pod } from "../render/objects.ts";
 
 const pod: Pod = {
   apiVersion: "v1",

@@ -18,7 +18,7 @@ import type {
   Pod,
   ProjectedSource,
   Volume,
-} from "./pod_types.ts";
+} from "../render/objects.ts";
 
 export interface VolumeEnv {
   /** A client with the node's identity. */

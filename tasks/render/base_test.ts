@@ -10,7 +10,8 @@ import { parse, parseAllDocuments } from "yaml";
 import { BASE_DIR, CLUSTERS_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
 import { expandedArgs } from "./container_env.ts";
-import { findObjects, type K8sObject, kustomizeBuild, resourceId } from "./kustomize.ts";
+import { findObjects, kustomizeBuild, resourceId } from "./kustomize.ts";
+import type { K8sObject } from "./objects.ts";
 import { coreWaitsOn, SYNC_WAVES, waveOf } from "./sync_waves.ts";
 
 // deno-lint-ignore no-explicit-any

@@ -4,7 +4,7 @@
  * The base writes per-cluster values as such references (`--endpoint=…$(CLUSTER_DOMAIN)`), so
  * that an overlay sets them by name and never by the position of an argument.
  */
-import type { K8sObject } from "./kustomize.ts";
+import type { K8sObject } from "./objects.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;

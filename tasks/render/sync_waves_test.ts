@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { K8sObject } from "./kustomize.ts";
+import type { K8sObject } from "./objects.ts";
 import { coreWaitsOn, outsideWorldDependencies, SYNC_WAVES, waveOf } from "./sync_waves.ts";
 
 // deno-lint-ignore no-explicit-any

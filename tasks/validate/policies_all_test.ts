@@ -1,6 +1,6 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
 import { parseVersions } from "../model/versions.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { policyFindings } from "./policies.ts";
 import { SourceIndex } from "./source_index.ts";
 

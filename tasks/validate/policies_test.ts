@@ -1,6 +1,6 @@
 import { REPLICA_LABEL } from "../model/cluster.ts";
 import { deepEqual as assertEquals } from "node:assert/strict";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { parseVersions } from "../model/versions.ts";
 import { haPolicies } from "./policies_ha.ts";
 import { consistencyPolicies, parseEndpoint } from "./policies_consistency.ts";

@@ -7,7 +7,7 @@ import { isMap, isScalar, isSeq, type Node } from "yaml";
 import type { Finding } from "../model/finding.ts";
 import { toolPath } from "../model/paths.ts";
 import { run } from "../proc/run.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import { type K8sObject, objectsOf } from "../render/objects.ts";
 import { parse as parseYaml } from "yaml";
 import type { SourceFile } from "./source_index.ts";
 import { suspiciousValue } from "./matchers.ts";
@@ -29,8 +29,7 @@ type Json = any;
 
 /** The Alertmanager configuration text of a render (from the generated Secret), if any. */
 export function alertmanagerConfigOf(objects: readonly K8sObject[]): string | null {
-  const s = objects.find((o) =>
-    o.kind === "Secret" &&
+  const s = objectsOf(objects, "Secret").find((o) =>
     o.metadata.name.replace(/-[a-z0-9]{10}$/, "") === ALERTMANAGER_CONFIG_SECRET
   );
   if (!s) return null;

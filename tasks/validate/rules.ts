@@ -5,7 +5,7 @@
  */
 import { stringify } from "yaml";
 import type { Finding } from "../model/finding.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import { type K8sObject, objectsOf } from "../render/objects.ts";
 import { editDistance } from "../model/load.ts";
 import { isKnownMetric, KNOWN_METRIC_NAMES } from "./known_metrics.ts";
 import { metricNames } from "./promql_syntax.ts";
@@ -44,8 +44,7 @@ export interface RuleFinding {
 export function ruleGroupsOf(
   objects: readonly K8sObject[],
 ): Array<{ object: K8sObject; groups: RuleGroupDoc[] }> {
-  return objects
-    .filter((o) => o.kind === "PrometheusRule")
+  return objectsOf(objects, "PrometheusRule")
     .map((o) => ({ object: o, groups: (o.spec?.groups ?? []) as RuleGroupDoc[] }));
 }
 
