@@ -120,7 +120,7 @@ Deno.test("renderConfigurationDoc() writes a row per field with its default, ran
     lines.includes(
       "| `spec.reconciler` | string | `argocd` | `argocd`, `flux` or `none` | What applies " +
         "overlays/&lt;name> to the cluster: argocd (the ApplicationSet in clusters/argocd), flux " +
-        "(clusters/flux), or none (not deployed from git, e.g. the local stack). |  |",
+        "(clusters/flux), or none (not deployed from git, e.g. the local cluster). |  |",
     ),
   );
   assert.ok(doc.includes(

@@ -1,15 +1,18 @@
 /**
- * The Thanos Query UI of the local stack, in Debian's headless Chromium: the same query shows one
- * row per replica without deduplication and one row, without the replica label, with it. The
- * screenshot of the deduplicated result goes where CI keeps artifacts.
+ * The Thanos Query UI of the local cluster, through its loopback forward, in Debian's headless
+ * Chromium: the same query shows one row per replica without deduplication and one row, without
+ * the replica label, with it. The screenshot of the deduplicated result goes where CI keeps
+ * artifacts.
  */
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ARTIFACTS_DIR } from "../model/paths.ts";
-import { seconds, startStack } from "../stack/up.ts";
+import { ARTIFACTS_DIR, OVERLAYS_DIR } from "../model/paths.ts";
+import { kustomizeBuild } from "../render/kustomize.ts";
+import { startLocalCluster } from "../stack/local_cluster.ts";
+import { stackFacts } from "../testqueries/stack_facts.ts";
 import { Browser } from "./chromium.ts";
-import { keepLogs, thanosOf, waitFor } from "./helpers.ts";
+import { keepLogs, nodeExporterJob, seconds, thanosOf, waitFor } from "./helpers.ts";
 
 export const SCREENSHOT = join(ARTIFACTS_DIR, "thanos-query.png");
 
@@ -31,15 +34,20 @@ const READ_TABLE = `(() => {
 
 Deno.test("the Thanos Query UI shows the deduplicated result of both replicas", async () => {
   const t0 = performance.now();
-  const stack = await startStack({ cluster: "local", lifetimeMs: 300_000 });
+  const objects = (await kustomizeBuild(join(OVERLAYS_DIR, "local"))).objects;
+  const facts = stackFacts(objects);
+  const replicas = facts.prometheus.replicaNames;
+  const cluster = await startLocalCluster({ cluster: "local", objects, lifetimeMs: 600_000 });
   let ok = false;
   let browser: Browser | undefined;
   try {
-    const R = stack.plan.replicaLabel;
-    const expr = `up{job="${stack.rendered.jobs.nodeExporter.job}"}`;
-    await waitFor("both replicas to have scraped node-exporter", 30_000, async () => {
-      const r = await thanosOf(stack).query(expr, { dedup: false });
-      return r.result.length === stack.plan.replicas.length ? true : undefined;
+    const R = facts.prometheus.replicaLabel;
+    // node-exporter of the one node: one series per replica.
+    const job = nodeExporterJob(objects);
+    const expr = `up{job="${job}"}`;
+    await waitFor("both replicas to have scraped node-exporter", 120_000, async () => {
+      const r = await thanosOf(cluster).query(expr, { dedup: false });
+      return r.result.length === replicas.length ? true : undefined;
     });
     browser = await Browser.launch();
     const page = browser;
@@ -50,7 +58,7 @@ Deno.test("the Thanos Query UI shows the deduplicated result of both replicas", 
         "g0.deduplicate": dedup ? "1" : "0",
         "g0.partial_response": "0",
       });
-      await page.goto(`${stack.plan.urls.thanosQuery}/graph?${params}`);
+      await page.goto(`${cluster.urls.thanosQuery}/graph?${params}`);
       return await waitFor(`the table of ${expr} (dedup=${dedup})`, 30_000, async () => {
         const view = await page.evaluate<TableView>(READ_TABLE);
         return view.series !== undefined && view.rows.length === view.series ? view : undefined;
@@ -59,8 +67,8 @@ Deno.test("the Thanos Query UI shows the deduplicated result of both replicas", 
 
     const raw = await open(false);
     assert.equal(raw.dedupChecked, false);
-    assert.equal(raw.series, stack.plan.replicas.length);
-    for (const replica of stack.plan.replicas) {
+    assert.equal(raw.series, replicas.length);
+    for (const replica of replicas) {
       assert.ok(raw.rows.some((r) => r.includes(`${R}="${replica}"`)), raw.rows.join("\n"));
     }
 
@@ -69,7 +77,7 @@ Deno.test("the Thanos Query UI shows the deduplicated result of both replicas", 
     assert.equal(merged.series, 1);
     assert.equal(merged.rows.length, 1);
     assert.ok(!merged.rows[0]?.includes(R), merged.rows[0]);
-    assert.ok(merged.rows[0]?.includes(`job="${stack.rendered.jobs.nodeExporter.job}"`));
+    assert.ok(merged.rows[0]?.includes(`job="${job}"`));
 
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     const png = await page.screenshot();
@@ -79,8 +87,8 @@ Deno.test("the Thanos Query UI shows the deduplicated result of both replicas", 
     ok = true;
   } finally {
     await browser?.close();
-    if (!ok) console.log(`logs kept in ${keepLogs(stack, "browser_test")}`);
-    await stack.close();
+    if (!ok) console.log(`logs kept in ${keepLogs(cluster, "browser_test")}`);
+    await cluster.close();
     console.log(`e2e browser_test.ts: ${seconds(performance.now() - t0)}`);
   }
 });

@@ -18,8 +18,8 @@ async function leftovers() {
   );
   const bridge = (await run("ip", ["link", "show", DEFAULT_POD_NETWORK.bridge])).code === 0;
   const tables = (await run("nft", ["list", "tables"])).stdout;
-  const processes = (await run("pgrep", ["-f", "kube-apiserver|etcd --name=local|kube-proxy"]))
-    .stdout.trim();
+  // This checkout's processes only (other checkouts may run API servers): each names its folder.
+  const processes = (await run("pgrep", ["-f", join(CACHE_DIR, "cluster", "local")])).stdout.trim();
   return { netns, bridge, tables, processes };
 }
 

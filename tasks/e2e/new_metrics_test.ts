@@ -1,77 +1,45 @@
 /**
- * Scraping a new application's metrics, the way docs/operations.md says: the ServiceMonitor of
- * examples/workload-servicemonitor.yaml (namespace `shop`, label `monitoring.dev/stack: platform`)
- * is resolved against the render like the operator would (`scrapeTargets()`), turned into a
- * scrape job of the local replicas' configuration (`prometheusConfig()`), and served by a small
- * HTTP server standing for the application's pod. Both replicas scrape it, and Thanos Query
- * returns it once.
+ * Scraping a new application's metrics, the way docs/operations.md says: the objects of
+ * examples/workload-servicemonitor.yaml (namespace `shop`, a Deployment, its Service, and the
+ * ServiceMonitor labelled `monitoring.dev/stack: platform`) applied to the local cluster, with the
+ * application's image swapped for one the local cluster runs (the pinned node-exporter, serving
+ * its metrics on the example's port). The operator turns the ServiceMonitor into scrape
+ * configuration, both Prometheus replicas find the pods through Kubernetes service discovery, and
+ * Thanos Query returns each target once.
  */
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { OVERLAYS_DIR, ROOT } from "../model/paths.ts";
+import { imageRef, loadVersions } from "../model/versions.ts";
 import { type K8sObject, kustomizeBuild, parseManifests } from "../render/kustomize.ts";
-import { type LocalTarget, prometheusConfig } from "../stack/config.ts";
-import { type ScrapeTarget, scrapeTargets } from "../stack/jobs.ts";
-import { freePort, hostPort } from "../stack/ports.ts";
-import { type Stack, startStack } from "../stack/up.ts";
+import { startLocalCluster } from "../stack/local_cluster.ts";
 import { fetchHttp, ThanosQuery } from "../testqueries/client.ts";
-import { keepLogs, thanosOf, waitFor } from "./helpers.ts";
+import { type ScrapeTarget, scrapeTargets } from "../testqueries/scrape_targets.ts";
+import { stackFacts } from "../testqueries/stack_facts.ts";
+import { keepLogs, seconds, thanosOf, waitFor } from "./helpers.ts";
 
 const EXAMPLE = "examples/workload-servicemonitor.yaml";
-const METRIC = "checkout_orders_in_flight";
-
-/** The application: one gauge on /metrics, as its pod would serve it. */
-function serveGauge(port: number): Deno.HttpServer {
-  return Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (req) => {
-    if (new URL(req.url).pathname !== "/metrics") return new Response("not found", { status: 404 });
-    return new Response(
-      `# HELP ${METRIC} Orders being processed.\n# TYPE ${METRIC} gauge\n${METRIC} 3\n`,
-      { headers: { "content-type": "text/plain; version=0.0.4" } },
-    );
-  });
-}
+const MONITOR = "ServiceMonitor/shop/checkout";
 
 /** The scrape targets the Prometheus CR of `objects` gets from the example's ServiceMonitor. */
 function exampleTargets(objects: readonly K8sObject[]): ScrapeTarget[] {
   const prometheus = objects.find((o) => o.kind === "Prometheus");
   assert.ok(prometheus, "the render has a Prometheus");
-  return scrapeTargets(objects, prometheus).filter((t) => t.serviceMonitor === "shop/checkout");
+  return scrapeTargets(objects, prometheus).filter((t) => t.monitor === MONITOR);
 }
 
-/** A target as the local stack lists it: the operator's labels, the local server's address. */
-function localTarget(t: ScrapeTarget, port: number): LocalTarget {
-  return {
-    job: t.job,
-    instance: hostPort(port),
-    labels: {
-      namespace: t.pods.namespace,
-      pod: `${t.pods.name}-local`,
-      service: t.service,
-      endpoint: t.endpoint,
-    },
-    path: t.path,
-  };
-}
-
-/** Rewrites each replica's configuration with `extra` targets and makes it reload. */
-function addTargets(stack: Stack, extra: readonly LocalTarget[]): void {
-  const replicas = stack.plan.processes.filter((p) => p.binary === "prometheus");
-  const alertmanagerWeb = stack.plan.urls.alertmanagers.map((u) => Number(new URL(u).port));
-  replicas.forEach((p, i) => {
-    const file = stack.plan.files.find((f) =>
-      f.path.endsWith(join(`prometheus-${i}`, "prometheus.yaml"))
-    );
-    assert.ok(file, `no configuration file for ${p.name}`);
-    const text = prometheusConfig(
-      stack.rendered,
-      stack.plan.replicas[i] as string,
-      stack.plan.rulesDir,
-      { alertmanagerWeb },
-      [...stack.plan.targets, ...extra],
-    );
-    writeFileSync(file.path, text);
-    stack.supervisor.signal(p.name, "SIGHUP");
+/** The example with its application's image replaced by the pinned node-exporter. */
+function runnableExample(example: readonly K8sObject[]): K8sObject[] {
+  const versions = loadVersions();
+  return example.map((o) => {
+    if (o.kind !== "Deployment") return o;
+    const spec = structuredClone(o.spec);
+    const c = spec.template.spec.containers[0];
+    const port = c.ports.find((p: { name: string }) => p.name === "http").containerPort;
+    c.image = imageRef(versions, "node-exporter");
+    c.args = [`--web.listen-address=:${port}`, "--collector.disable-defaults"];
+    return { ...o, spec };
   });
 }
 
@@ -80,10 +48,8 @@ Deno.test("the example ServiceMonitor is selected only through its label", async
   const example = parseManifests(readFileSync(join(ROOT, EXAMPLE), "utf8"));
   const targets = exampleTargets([...render, ...example]);
   assert.deepEqual(
-    targets.map((
-      t,
-    ) => [t.job, t.service, t.endpoint, t.path, t.pods.workload, t.containerPort.port]),
-    [["checkout", "checkout", "http", "/metrics", "Deployment/checkout", 8080]],
+    targets.map((t) => [t.job, t.service, t.endpoint, t.path, t.pods.workload, t.pods.replicas]),
+    [["checkout", "checkout", "http", "/metrics", "Deployment/checkout", 2]],
   );
   const unlabelled = example.map((o) =>
     o.kind === "ServiceMonitor" ? { ...o, metadata: { ...o.metadata, labels: {} } } : o
@@ -91,52 +57,62 @@ Deno.test("the example ServiceMonitor is selected only through its label", async
   assert.deepEqual(exampleTargets([...render, ...unlabelled]), []);
 });
 
-Deno.test("both replicas scrape a new application and Thanos Query returns it once", async () => {
+Deno.test("both replicas scrape a new application in a new namespace, Thanos Query returns it once", async () => {
+  const t0 = performance.now();
   const render = (await kustomizeBuild(join(OVERLAYS_DIR, "local"))).objects;
-  const objects = [...render, ...parseManifests(readFileSync(join(ROOT, EXAMPLE), "utf8"))];
-  const port = freePort();
-  const app = serveGauge(port);
-  const stack = await startStack({ cluster: "local", objects, lifetimeMs: 300_000 });
+  const facts = stackFacts(render);
+  const R = facts.prometheus.replicaLabel;
+  const app = runnableExample(parseManifests(readFileSync(join(ROOT, EXAMPLE), "utf8")));
+  const cluster = await startLocalCluster({ cluster: "local", lifetimeMs: 900_000 });
   let ok = false;
   try {
-    const targets = exampleTargets(objects).map((t) => localTarget(t, port));
-    addTargets(stack, targets);
-    const R = stack.plan.replicaLabel;
-    const selector = `${METRIC}{namespace="shop",service="checkout"}`;
-    const thanos = thanosOf(stack);
-
-    // dedup=false: one series per replica, each with its replica label.
-    const raw = await waitFor(`two series of ${selector} (dedup=false)`, 60_000, async () => {
-      const r = await thanos.query(selector, { dedup: false });
-      return r.result.length === 2 ? r.result : undefined;
+    for (const o of app) await cluster.admin.apply(o, { fieldManager: "e2e" });
+    const pods = await waitFor("the application's 2 pods Ready", 120_000, async () => {
+      const list = await cluster.admin.list("v1", "Pod", { namespace: "shop" });
+      const ready = list.items.filter((p) =>
+        (p.status?.conditions ?? []).some((c: { type: string; status: string }) =>
+          c.type === "Ready" && c.status === "True"
+        )
+      );
+      return ready.length === 2 ? ready.map((p) => p.metadata.name as string).sort() : undefined;
     });
-    assert.deepEqual(raw.map((s) => s.metric[R]).sort(), [...stack.plan.replicas].sort());
-    for (const s of raw) {
-      assert.equal(s.value[1], "3");
-      assert.equal(s.metric.job, "checkout");
-      assert.equal(s.metric.pod, "checkout-local");
-      assert.equal(s.metric.endpoint, "http");
+    const selector = `up{namespace="shop",service="checkout"}`;
+    const thanos = thanosOf(cluster);
+
+    // dedup=false: one series per replica and pod, each with its replica label.
+    const raw = await waitFor(`four series of ${selector} (dedup=false)`, 180_000, async () => {
+      const r = await thanos.query(selector, { dedup: false });
+      return r.result.length === 4 ? r.result : undefined;
+    });
+    console.log(`scraped by both replicas ${seconds(performance.now() - t0)} after the start`);
+    for (const replica of facts.prometheus.replicaNames) {
+      const mine = raw.filter((s) => s.metric[R] === replica);
+      assert.deepEqual(mine.map((s) => s.metric.pod).sort(), pods, replica);
+      for (const s of mine) {
+        assert.equal(s.value[1], "1");
+        assert.equal(s.metric.job, "checkout");
+        assert.equal(s.metric.endpoint, "http");
+      }
     }
 
-    // Each replica scrapes the target itself: its own API says up == 1.
-    for (const url of stack.plan.urls.prometheus) {
+    // Each replica scrapes the targets itself: its own API says up == 1 for both pods.
+    for (const url of cluster.urls.prometheus) {
       const up = await new ThanosQuery(fetchHttp(10_000), url).query(
         `up{job="checkout",namespace="shop"}`,
         { dedup: false },
       );
-      assert.deepEqual(up.result.map((s) => s.value[1]), ["1"], url);
+      assert.deepEqual(up.result.map((s) => s.value[1]), ["1", "1"], url);
     }
 
-    // dedup=true: one series, without the replica label.
+    // dedup=true: one series per pod, without the replica label.
     const merged = await thanos.query(selector, { dedup: true });
-    assert.equal(merged.result.length, 1);
-    assert.equal(merged.result[0]?.metric[R], undefined);
-    assert.equal(merged.result[0]?.value[1], "3");
     assert.deepEqual(merged.warnings, []);
+    assert.deepEqual(merged.result.map((s) => s.metric.pod).sort(), pods);
+    for (const s of merged.result) assert.equal(s.metric[R], undefined);
     ok = true;
   } finally {
-    if (!ok) console.error(`logs kept in ${keepLogs(stack, "new-metrics")}`);
-    await stack.close();
-    await app.shutdown();
+    if (!ok) console.error(`logs kept in ${keepLogs(cluster, "new-metrics")}`);
+    await cluster.close();
+    console.log(`e2e new_metrics_test.ts: ${seconds(performance.now() - t0)}`);
   }
 });

@@ -1,117 +1,101 @@
 /**
- * `deno task snapshot --local` for real: replicas started with the admin API only for the
- * operation, a snapshot of each taken, copied out and verified by a Prometheus started on a copy;
- * the admin API gone afterwards; and a running stack without the admin API left alone.
+ * `deno task snapshot --local` for real, on the running local cluster: the admin API turned on in
+ * the Prometheus CR only for the operation (the operator rolls the replicas out), a snapshot of
+ * each replica taken, copied out of its volume on the host and verified by a Prometheus started on
+ * a copy; the admin API off again afterwards and nothing left in the volumes. And the printed
+ * procedure of `--cluster --print`, which runs nothing.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OVERLAYS_DIR, ROOT } from "../model/paths.ts";
+import { ROOT } from "../model/paths.ts";
+import { claimFolder } from "../node/provisioner.ts";
 import { run } from "../proc/run.ts";
 import { takeSnapshot } from "../snapshot/admin_api.ts";
-import { localReplicas, snapshotLocal, withAdminApi } from "../snapshot/local.ts";
 import { listBlocks } from "../snapshot/verify.ts";
-import { kustomizeBuild } from "../render/kustomize.ts";
-import { startStack } from "../stack/up.ts";
-import { stateOf } from "./helpers.ts";
+import { startLocalCluster } from "../stack/local_cluster.ts";
+import { keepLogs, seconds } from "./helpers.ts";
 
-Deno.test("snapshot --local snapshots, copies and verifies every replica, then the admin API is gone", async () => {
+const snapshotCli = (...args: string[]) =>
+  run(Deno.execPath(), ["run", "-A", "tasks/snapshot/main.ts", ...args], {
+    cwd: ROOT,
+    timeoutMs: 900_000,
+  });
+
+Deno.test("snapshot --local without a running local cluster says how to start one", async () => {
+  const out = mkdtempSync(join(tmpdir(), "e2e-snapshot-none-"));
+  try {
+    const r = await snapshotCli("--local", "--out", out);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr.trim(),
+      "error: no local cluster is running; start one with `deno task up`",
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+Deno.test("snapshot --local snapshots, copies and verifies every replica, then the admin API is off", async () => {
+  const t0 = performance.now();
   const out = mkdtempSync(join(tmpdir(), "e2e-snapshot-"));
+  const cluster = await startLocalCluster({ cluster: "local", lifetimeMs: 1_200_000 });
+  const ns = "monitoring";
+  const replicas = ["prometheus-k8s-0", "prometheus-k8s-1"];
+  const urlOf = async (pod: string) =>
+    `http://${(await cluster.admin.get("v1", "Pod", ns, pod))?.status?.podIP}:9090`;
+  let ok = false;
   try {
-    const lines: string[] = [];
-    const r = await snapshotLocal({
-      out,
-      stateFile: join(out, "no-running-stack.json"),
-      onProgress: (l) => lines.push(l),
-    });
-    assert.equal(r.source, "started");
-    assert.deepEqual(r.snapshots.map((s) => s.replica), ["prometheus-k8s-0", "prometheus-k8s-1"]);
-    assert.deepEqual(readdirSync(out).filter((n) => n.startsWith("prometheus-")).sort(), [
-      "prometheus-k8s-0",
-      "prometheus-k8s-1",
-    ]);
-    for (const s of r.snapshots) {
-      assert.match(s.name, /^\d{8}T\d{6}Z-[0-9a-f]{16}$/);
-      assert.equal(s.dir, join(out, s.replica));
-      assert.ok(s.blocks.length >= 1, `${s.replica}: no block`);
-      // One `up` per target of the local stack, found on the replica and on the copy alike.
-      assert.ok(s.series.length >= 5, `${s.replica}: ${s.series.length} series`);
-      assert.ok(s.series.some((k) => k.includes('job="node-exporter"')), s.series.join(" "));
-      // The copy is a database promtool reads on its own, and the verification left it as it was.
-      assert.deepEqual((await listBlocks(s.dir)).map((b) => b.ulid), s.blocks.map((b) => b.ulid));
-      assert.equal(existsSync(join(s.dir, "wal")), false);
-      assert.equal(existsSync(join(s.dir, "lock")), false);
+    // The replicas refuse the admin API, as the render says.
+    for (const pod of replicas) {
+      await assert.rejects(() => urlOf(pod).then(takeSnapshot), /the admin API is off/);
     }
-    assert.match(r.adminApiOff, /^The admin API is off again: the 2 replicas started with/);
-    assert.ok(
-      lines.some((l) => l.startsWith("prometheus-k8s-1: POST /api/v1/admin/tsdb/snapshot")),
-    );
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-});
 
-Deno.test("snapshot --local leaves a running stack without the admin API alone", async () => {
-  const out = mkdtempSync(join(tmpdir(), "e2e-snapshot-running-"));
-  const running = await startStack({ cluster: "local", lifetimeMs: 300_000 });
-  try {
-    const stateFile = join(out, "state.json");
-    writeFileSync(stateFile, JSON.stringify(stateOf(running)));
-    // The running replicas refuse the admin API, as the render says.
-    await assert.rejects(
-      () => takeSnapshot(running.plan.urls.prometheus[0] as string),
-      /the admin API is off on this Prometheus \(HTTP 500\)/,
-    );
-    const lines: string[] = [];
-    const r = await snapshotLocal({
-      out: join(out, "snapshots"),
-      stateFile,
-      onProgress: (l) => lines.push(l),
-    });
-    assert.equal(r.source, "started");
-    assert.equal(r.snapshots.length, 2);
-    assert.ok(
-      lines.some((l) => l.includes("has no admin API and is left alone")),
-      lines.join("\n"),
-    );
-    // Still running, still without the admin API.
-    await assert.rejects(
-      () => takeSnapshot(running.plan.urls.prometheus[1] as string),
-      /admin API is off/,
-    );
-  } finally {
-    await running.close();
-    rmSync(out, { recursive: true, force: true });
-  }
-});
-
-Deno.test("snapshot --local uses a running stack whose replicas have the admin API", async () => {
-  const out = mkdtempSync(join(tmpdir(), "e2e-snapshot-admin-"));
-  const objects = withAdminApi((await kustomizeBuild(join(OVERLAYS_DIR, "local"))).objects);
-  const running = await startStack({ cluster: "local", objects, lifetimeMs: 300_000 });
-  try {
-    const stateFile = join(out, "state.json");
-    writeFileSync(stateFile, JSON.stringify(stateOf(running)));
-    const r = await snapshotLocal({ out: join(out, "snapshots"), stateFile });
-    assert.equal(r.source, "running");
-    assert.deepEqual(r.snapshots.map((s) => s.replica), ["prometheus-k8s-0", "prometheus-k8s-1"]);
-    assert.match(r.adminApiOff, /sets spec\.config\.enable_admin_api: true\. To turn it off/);
-    // Copied out, then removed from the replicas' data directories.
-    for (const rep of localReplicas(running.plan)) {
-      assert.deepEqual(readdirSync(join(rep.dataDir, "snapshots")), []);
+    const r = await snapshotCli("--local", "--out", join(out, "snapshots"));
+    assert.equal(r.code, 0, r.stderr);
+    console.log(r.stdout);
+    const lines = r.stdout.split("\n");
+    assert.equal(lines[0], "Snapshots of the local cluster local:");
+    for (const pod of replicas) {
+      assert.ok(lines.some((l) => l.startsWith(`  ${pod}: snapshot `)), r.stdout);
+      const dir = join(out, "snapshots", pod);
+      // The copy is a database promtool reads on its own, left as the verification found it.
+      assert.ok((await listBlocks(dir)).length >= 1, `${pod}: no block`);
+      assert.equal(existsSync(join(dir, "wal")), false);
+      assert.equal(existsSync(join(dir, "lock")), false);
     }
+    assert.match(r.stdout, /The admin API is off again: spec\.enableAdminAPI of Prometheus/);
+    assert.ok(
+      r.stderr.includes("Prometheus monitoring/k8s: spec.enableAdminAPI: true; waiting for"),
+      r.stderr,
+    );
+
+    // Off again: in the CR, and on every replica the operator rolled out.
+    const cr = await cluster.admin.get("monitoring.coreos.com/v1", "Prometheus", ns, "k8s");
+    assert.equal(cr?.spec?.enableAdminAPI, false);
+    for (const pod of replicas) {
+      await assert.rejects(() => urlOf(pod).then(takeSnapshot), /the admin API is off/);
+      // Copied out, then removed from the replica's volume.
+      const claim = `prometheus-k8s-db-${pod}`;
+      const snapshots = join(
+        await claimFolder(cluster.admin, ns, claim),
+        "prometheus-db",
+        "snapshots",
+      );
+      assert.deepEqual(existsSync(snapshots) ? readdirSync(snapshots) : [], [], snapshots);
+    }
+    ok = true;
   } finally {
-    await running.close();
+    if (!ok) console.log(`logs kept in ${keepLogs(cluster, "snapshot_test")}`);
+    await cluster.close();
     rmSync(out, { recursive: true, force: true });
+    console.log(`e2e snapshot_test.ts: ${seconds(performance.now() - t0)}`);
   }
 });
 
 Deno.test("deno task snapshot --cluster --print prints the kubectl steps and runs nothing", async () => {
-  const r = await run(Deno.execPath(), [
-    "run",
-    "-A",
-    "tasks/snapshot/main.ts",
+  const r = await snapshotCli(
     "--cluster",
     "production",
     "--context",
@@ -119,7 +103,7 @@ Deno.test("deno task snapshot --cluster --print prints the kubectl steps and run
     "--out",
     "snaps",
     "--print",
-  ], { cwd: ROOT, timeoutMs: 120_000 });
+  );
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.split("\n");
   assert.ok(lines.includes(

@@ -160,7 +160,7 @@ const Ingress = z.strictObject({
 export const ClusterSpec = z.strictObject({
   reconciler: z.enum(["argocd", "flux", "none"]).default("argocd").describe(
     "What applies overlays/<name> to the cluster: argocd (the ApplicationSet in clusters/argocd), " +
-      "flux (clusters/flux), or none (not deployed from git, e.g. the local stack).",
+      "flux (clusters/flux), or none (not deployed from git, e.g. the local cluster).",
   ),
   destination: z.strictObject({
     server: z.url({

@@ -85,8 +85,34 @@ export function nodeStatus(facts: NodeFacts, kubernetesVersion: string, now: str
   };
 }
 
+export type PodAction = "run" | "update" | "stop" | "stop-and-delete" | "release" | "ignore";
+
+/**
+ * What the agent does on a pod event, knowing whether it runs the pod or is already stopping it.
+ * A pod being stopped is left to its worker, which deletes the object only once its containers
+ * and sandbox are gone: releasing it sooner would let its controller make a pod of the same name
+ * while the old one's network namespace still exists. Pure.
+ */
+export function podAction(
+  pod: Pod,
+  gone: boolean,
+  own: "running" | "stopping" | undefined,
+): PodAction {
+  // A mirror reflects a static pod run outside the agent: nothing to run.
+  if (isMirrorPod(pod)) return "ignore";
+  if (gone) return own === "running" ? "stop" : "ignore";
+  if (pod.metadata.deletionTimestamp) {
+    return own === "running" ? "stop-and-delete" : own === "stopping" ? "ignore" : "release";
+  }
+  if (own !== undefined) return own === "running" ? "update" : "ignore";
+  const phase = pod.status?.phase;
+  return phase === "Succeeded" || phase === "Failed" ? "ignore" : "run";
+}
+
 export class NodeAgent {
   readonly #workers = new Map<string, PodWorker>();
+  /** Pods being stopped, by uid: their worker's termination. */
+  readonly #stopping = new Map<string, Promise<void>>();
   readonly #abort = new AbortController();
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   readonly facts: NodeFacts;
@@ -196,10 +222,7 @@ export class NodeAgent {
           this.#reconcile(pod, false);
         }
         for (const [uid, w] of this.#workers) {
-          if (!seen.has(uid)) {
-            this.#workers.delete(uid);
-            void w.terminate(false);
-          }
+          if (!seen.has(uid)) this.#reconcile(w.pod, true);
         }
         await client.watch("v1", "Pod", {
           fieldSelector,
@@ -218,50 +241,54 @@ export class NodeAgent {
   }
 
   #reconcile(pod: Pod, gone: boolean): void {
-    // A mirror reflects a static pod run outside the agent: nothing to run.
-    if (isMirrorPod(pod)) return;
     const uid = pod.metadata.uid ?? "";
     const known = this.#workers.get(uid);
-    if (gone) {
-      if (known) {
+    const own = known ? "running" : this.#stopping.has(uid) ? "stopping" : undefined;
+    const action = podAction(pod, gone, own);
+    switch (action) {
+      case "ignore":
+        return;
+      case "update":
+        known!.pod = { ...pod, status: known!.pod.status };
+        return;
+      case "stop":
+      case "stop-and-delete": {
+        const worker = known!;
+        const deleteObject = action === "stop-and-delete";
         this.#workers.delete(uid);
-        void known.terminate(false);
+        this.#stopping.set(
+          uid,
+          worker.terminate(deleteObject).then(() => {
+            this.#stopping.delete(uid);
+            if (deleteObject) this.#log(`${worker.key}: deleted`);
+          }),
+        );
+        return;
       }
-      return;
-    }
-    if (pod.metadata.deletionTimestamp) {
-      if (known) {
-        this.#workers.delete(uid);
-        void known.terminate(true).then(() => this.#log(`${known.key}: deleted`));
-      } else {
+      case "release":
         // A pod we never ran (or ran before a restart of the agent): release it at once.
         void this.opts.client.request(
           "DELETE",
           `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`,
           { body: { gracePeriodSeconds: 0, preconditions: { uid } } },
         ).catch(() => {});
+        return;
+      case "run": {
+        const worker = new PodWorker(pod, {
+          client: this.opts.client,
+          runtime: this.opts.runtime,
+          versions: this.opts.versions,
+          node: this.facts,
+          dir: join(this.opts.stateDir, "pods", uid),
+          logDir: join(this.opts.stateDir, "logs"),
+          claimPath: (ns, claim) => claimFolder(this.opts.client, ns, claim),
+          log: (line) => this.#log(line),
+        });
+        this.#workers.set(uid, worker);
+        this.#log(`${worker.key}: starting`);
+        void worker.start();
       }
-      return;
     }
-    if (known) {
-      known.pod = { ...pod, status: known.pod.status };
-      return;
-    }
-    const phase = pod.status?.phase;
-    if (phase === "Succeeded" || phase === "Failed") return;
-    const worker = new PodWorker(pod, {
-      client: this.opts.client,
-      runtime: this.opts.runtime,
-      versions: this.opts.versions,
-      node: this.facts,
-      dir: join(this.opts.stateDir, "pods", uid),
-      logDir: join(this.opts.stateDir, "logs"),
-      claimPath: (ns, claim) => claimFolder(this.opts.client, ns, claim),
-      log: (line) => this.#log(line),
-    });
-    this.#workers.set(uid, worker);
-    this.#log(`${worker.key}: starting`);
-    void worker.start();
   }
 
   /**
@@ -290,7 +317,10 @@ export class NodeAgent {
     this.#stopped = true;
     this.#abort.abort();
     for (const t of this.#timers) clearInterval(t);
-    await Promise.all([...this.#workers.values()].map((w) => w.terminate(false)));
+    await Promise.all([
+      ...[...this.#workers.values()].map((w) => w.terminate(false)),
+      ...this.#stopping.values(),
+    ]);
     this.#workers.clear();
   }
 }

@@ -71,6 +71,11 @@ export class ContainerRun {
     return this.#child !== undefined;
   }
 
+  /** How the running (or last) process was launched: its root, mounts, command. */
+  get launch(): ContainerLaunch | undefined {
+    return this.#launch;
+  }
+
   /** Marks the container as unable to start, with the kubelet's reason and message. */
   wait(reason: string, message: string): void {
     this.state = { waiting: { reason, message } };

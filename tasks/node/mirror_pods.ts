@@ -25,8 +25,14 @@ export function mirrorPod(
       name: `${p.name}-${node.name}`,
       namespace: "kube-system",
       labels: p.labels,
-      // NodeRestriction lets a node create only the mirror pods it owns.
-      ownerReferences: [{ apiVersion: "v1", kind: "Node", name: node.name, uid: node.uid }],
+      // NodeRestriction lets a node create only the mirror pods it controls.
+      ownerReferences: [{
+        apiVersion: "v1",
+        kind: "Node",
+        name: node.name,
+        uid: node.uid,
+        controller: true,
+      }],
       annotations: {
         // What makes a kubelet's pod a mirror: the API server keeps it, the node runs nothing.
         "kubernetes.io/config.mirror": "local",

@@ -11,7 +11,7 @@ Deno.test("mirrorPod() is a kube-system pod of the node with the static pod's la
   assert.equal(pod.spec.nodeName, "n1");
   assert.equal(pod.spec.hostNetwork, true);
   assert.deepEqual(pod.metadata.ownerReferences, [
-    { apiVersion: "v1", kind: "Node", name: "n1", uid: "u1" },
+    { apiVersion: "v1", kind: "Node", name: "n1", uid: "u1", controller: true },
   ]);
   assert.equal(isMirrorPod(pod), true);
   assert.equal(isMirrorPod({ apiVersion: "v1", kind: "Pod", metadata: { name: "x" } }), false);

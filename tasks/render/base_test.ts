@@ -12,7 +12,9 @@ import { loadVersions } from "../model/versions.ts";
 import { expandedArgs } from "./container_env.ts";
 import { findObjects, kustomizeBuild, resourceId } from "./kustomize.ts";
 import type { K8sObject } from "./objects.ts";
+import { labelSelectorMatches, mapSelectorMatches } from "./selectors.ts";
 import { coreWaitsOn, SYNC_WAVES, waveOf } from "./sync_waves.ts";
+import { podLabelsOf } from "../validate/k8s_objects.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -27,24 +29,6 @@ function one(objects: readonly K8sObject[], kind: string, name: string): K8sObje
   const found = findObjects(objects, kind, name);
   assert.equal(found.length, 1, `expected one ${kind}/${name}, found ${found.length}`);
   return found[0] as K8sObject;
-}
-
-/** The labels the operator puts on the pods of a Prometheus CR (plus spec.podMetadata). */
-function prometheusPodLabels(p: K8sObject): Record<string, string> {
-  return {
-    ...(p.spec?.podMetadata?.labels ?? {}),
-    "app.kubernetes.io/name": "prometheus",
-    "app.kubernetes.io/instance": p.metadata.name,
-    "app.kubernetes.io/managed-by": "prometheus-operator",
-    "operator.prometheus.io/name": p.metadata.name,
-    "operator.prometheus.io/shard": "0",
-    prometheus: p.metadata.name,
-  };
-}
-
-function selects(matchLabels: Record<string, string>, labels: Record<string, string>): boolean {
-  const entries = Object.entries(matchLabels);
-  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
 const WORKLOADS = new Set(["Deployment", "DaemonSet", "StatefulSet"]);
@@ -248,19 +232,22 @@ Deno.test("kustomizeBuild(base) makes Thanos Query deduplicate by the Prometheus
 
 Deno.test("kustomizeBuild(base) has the thanos-sidecar Service select the Prometheus pods' gRPC port", async () => {
   const objects = await baseObjects();
-  const podLabels = prometheusPodLabels(one(objects, "Prometheus", "k8s"));
+  const podLabels = podLabelsOf(one(objects, "Prometheus", "k8s")) ?? {};
   const sidecar = one(objects, "Service", "thanos-sidecar");
   assert.equal(sidecar.spec.clusterIP, "None");
-  assert.ok(selects(sidecar.spec.selector, podLabels), JSON.stringify(sidecar.spec.selector));
+  assert.ok(
+    mapSelectorMatches(sidecar.spec.selector, podLabels),
+    JSON.stringify(sidecar.spec.selector),
+  );
   assert.deepEqual(
     sidecar.spec.ports.find((p: Json) => p.name === "grpc"),
     { name: "grpc", port: 10901, targetPort: "grpc" },
   );
   // The PodDisruptionBudget and the Service of Prometheus cover the same pods.
   const pdb = one(objects, "PodDisruptionBudget", "prometheus-k8s").spec;
-  assert.ok(selects(pdb.selector.matchLabels, podLabels));
+  assert.ok(labelSelectorMatches(pdb.selector, podLabels));
   assert.equal(pdb.maxUnavailable, 1);
-  assert.ok(selects(one(objects, "Service", "prometheus-k8s").spec.selector, podLabels));
+  assert.ok(mapSelectorMatches(one(objects, "Service", "prometheus-k8s").spec.selector, podLabels));
 });
 
 Deno.test("kustomizeBuild(base) points Grafana's datasources at the thanos-query Service", async () => {
@@ -335,13 +322,13 @@ Deno.test("kustomizeBuild(base) labels every ServiceMonitor so the Prometheus se
     assert.deepEqual(spec[`${s}NamespaceSelector`], {}, s);
   }
   const unlabelled = findObjects(objects, "ServiceMonitor")
-    .filter((o) => !selects(stack, o.metadata.labels ?? {}));
+    .filter((o) => !labelSelectorMatches(spec.serviceMonitorSelector, o.metadata.labels ?? {}));
   assert.deepEqual(unlabelled.map(resourceId), []);
   // Each ServiceMonitor selects exactly one Service of base, and names ports it has.
   const services = findObjects(objects, "Service");
   const mismatches = findObjects(objects, "ServiceMonitor").flatMap((sm) => {
     const matched = services.filter((s) =>
-      selects(sm.spec.selector.matchLabels, s.metadata.labels ?? {})
+      labelSelectorMatches(sm.spec.selector, s.metadata.labels ?? {})
     );
     if (matched.length !== 1) return [`${sm.metadata.name}: selects ${matched.length} Services`];
     const ports = new Set((matched[0]?.spec.ports ?? []).map((p: Json) => p.name));

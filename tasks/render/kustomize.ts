@@ -17,7 +17,13 @@ export interface K8sObject {
     resourceVersion?: string;
     creationTimestamp?: string;
     deletionTimestamp?: string;
-    ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string }[];
+    ownerReferences?: {
+      apiVersion: string;
+      kind: string;
+      name: string;
+      uid: string;
+      controller?: boolean;
+    }[];
   };
   // deno-lint-ignore no-explicit-any
   [key: string]: any;

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run, runOk } from "../proc/run.ts";
-import type { RenderedStack } from "../stack/config.ts";
+import type { StackFacts } from "../testqueries/stack_facts.ts";
 import { freePort, httpUrl } from "../stack/ports.ts";
 import { httpReady, Supervisor } from "../stack/process.ts";
 import { SNAPSHOT_PATH } from "./admin_api.ts";
@@ -38,7 +38,7 @@ export interface ClusterSnapshotTarget {
 export function clusterTarget(
   cluster: string,
   context: string,
-  rendered: Pick<RenderedStack, "namespace" | "prometheus">,
+  rendered: Pick<StackFacts, "namespace" | "prometheus">,
 ): ClusterSnapshotTarget {
   return {
     cluster,

@@ -1,16 +1,19 @@
 /**
- * Snapshots of the local stack's replicas. A running `deno task up` is used when its replicas
- * already have the admin API (its cluster sets `enable_admin_api: true`); otherwise the replicas
- * are started from the same render with the admin API on, only for the operation, and stopped
- * with it: the local equivalent of turning `enable_admin_api` on and off again.
+ * Snapshots of the running local cluster's replicas, the Kubernetes way: the admin API turned on
+ * in the Prometheus CR (`spec.enableAdminAPI: true`), the operator's rollout awaited, the snapshot
+ * endpoint called on each replica at its pod IP (the host reaches the pod network; there is no
+ * kubelet port-forward here), the snapshot copied out of the replica's volume folder on the host
+ * (its PersistentVolume's hostPath) and removed there, the copy verified, and the admin API turned
+ * off again with a second rollout. A cluster whose render already turns the admin API on is left
+ * as it is.
  */
-import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { OVERLAYS_DIR } from "../model/paths.ts";
-import { type K8sObject, kustomizeBuild } from "../render/kustomize.ts";
-import { flagValue, type LocalPlan } from "../stack/config.ts";
-import { httpReady } from "../stack/process.ts";
-import { defaultStateFile, type StackState, startStack } from "../stack/up.ts";
+import { adminClient, type ClusterState, readState } from "../controlplane/state.ts";
+import type { KubeClient } from "../kube/client.ts";
+import { claimFolder } from "../node/provisioner.ts";
+import type { K8sObject } from "../render/kustomize.ts";
+import { PROMETHEUS_CONTAINER, PROMETHEUS_DATA_DIR, PROMETHEUS_PORT } from "./cluster.ts";
 import {
   refuseExisting,
   type ReplicaAccess,
@@ -19,156 +22,184 @@ import {
 } from "./replica.ts";
 
 export const ADMIN_API_FLAG = "--web.enable-admin-api";
+const PROMETHEUS_API = "monitoring.coreos.com/v1";
 
 export interface LocalSnapshotOptions {
-  /** The cluster folder whose stack is used (default `local`). */
-  cluster?: string;
   /** Where the copies go, one folder per replica. */
   out: string;
-  /** The state file of a running `deno task up` (default its usual place for the cluster). */
-  stateFile?: string;
-  /** A render to use instead of `overlays/<cluster>` (tests). */
-  objects?: K8sObject[];
+  /** The running local cluster (default: the one `deno task up` describes). */
+  state?: ClusterState;
   onProgress?: (line: string) => void;
-  /** How long replicas have to be ready and to scrape their targets (default 60 s). */
+  /** How long each rollout and each replica's first answer may take (default 5 minutes). */
   timeoutMs?: number;
 }
 
 export interface LocalSnapshotResult {
   cluster: string;
-  /** `running`: the replicas of a running `deno task up`; `started`: started for the operation. */
-  source: "running" | "started";
+  /** `turned-on`: for this snapshot only; `already-on`: the cluster's render has it on. */
+  adminApi: "turned-on" | "already-on";
   snapshots: ReplicaSnapshot[];
-  /** How the admin API is off again, for the person who ran the task. */
+  /** How the admin API is off again (or why it stays on), for the person who ran the task. */
   adminApiOff: string;
 }
 
-/** The render with the Prometheus CR's admin API on (what `enable_admin_api: true` generates). */
-export function withAdminApi(objects: readonly K8sObject[]): K8sObject[] {
-  return objects.map((o) =>
-    o.kind === "Prometheus" ? { ...o, spec: { ...(o.spec ?? {}), enableAdminAPI: true } } : o
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The pods of a Prometheus CR, by the labels the operator gives them. */
+export function replicaSelector(prometheus: string): string {
+  return `app.kubernetes.io/name=prometheus,operator.prometheus.io/name=${prometheus}`;
+}
+
+function prometheusContainer(pod: K8sObject): K8sObject["spec"] {
+  return (pod.spec?.containers ?? []).find((c: { name: string }) =>
+    c.name === PROMETHEUS_CONTAINER
   );
 }
 
-/** A local replica: its URL and data directory, from the stack's plan. */
-interface LocalReplica {
-  replica: string;
-  url: string;
-  dataDir: string;
-  adminApi: boolean;
+/**
+ * What the rollout to `adminApi` still waits for, or undefined once every replica of the
+ * Prometheus CR runs with the admin API on (or off) and is Ready. Pure.
+ */
+export function rolloutPending(
+  pods: readonly K8sObject[],
+  replicas: number,
+  adminApi: boolean,
+): string | undefined {
+  const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+  if (live.length !== pods.length || live.length !== replicas) {
+    return `${live.length} of ${replicas} replicas running, ${pods.length - live.length} stopping`;
+  }
+  for (const p of live) {
+    const args: string[] = prometheusContainer(p)?.args ?? [];
+    if (args.includes(ADMIN_API_FLAG) !== adminApi) {
+      return `${p.metadata.name} still runs with the admin API ${adminApi ? "off" : "on"}`;
+    }
+    const ready = (p.status?.conditions ?? []).some((c: { type: string; status: string }) =>
+      c.type === "Ready" && c.status === "True"
+    );
+    if (!ready) return `${p.metadata.name} is not Ready yet`;
+  }
+  return undefined;
 }
 
-/** The Prometheus replicas of a plan, in order. */
-export function localReplicas(plan: Pick<LocalPlan, "processes" | "replicas" | "urls">) {
-  const processes = plan.processes.filter((p) => p.binary === "prometheus");
-  return processes.map((p, i): LocalReplica => {
-    const dataDir = flagValue(p.args, "--storage.tsdb.path");
-    if (dataDir === undefined) throw new Error(`${p.name} has no --storage.tsdb.path`);
-    return {
-      replica: plan.replicas[i] ?? p.name,
-      url: plan.urls.prometheus[i] ?? "",
-      dataDir,
-      adminApi: p.args.includes(ADMIN_API_FLAG),
-    };
+/** Sets the CR's `enableAdminAPI` (null removes it) and waits for the operator's rollout. */
+async function setAdminApi(
+  client: KubeClient,
+  cr: K8sObject,
+  value: boolean | null,
+  timeoutMs: number,
+  progress: (line: string) => void,
+): Promise<void> {
+  const { name } = cr.metadata;
+  const namespace = cr.metadata.namespace ?? "default";
+  progress(
+    `Prometheus ${namespace}/${name}: spec.enableAdminAPI: ${value}; waiting for the rollout`,
+  );
+  await client.mergePatch(PROMETHEUS_API, "Prometheus", namespace, name, {
+    spec: { enableAdminAPI: value },
   });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pods = await client.list("v1", "Pod", {
+      namespace,
+      labelSelector: replicaSelector(name),
+    });
+    const pending = rolloutPending(pods.items, cr.spec?.replicas ?? 1, value === true);
+    if (pending === undefined) return;
+    if (Date.now() > deadline) {
+      throw new Error(`the rollout of Prometheus ${namespace}/${name} timed out: ${pending}`);
+    }
+    await sleep(1_000);
+  }
 }
 
-function access(r: LocalReplica): ReplicaAccess {
+/** The host folder holding a replica's data directory: its claim's volume, plus the subPath. */
+async function dataFolder(client: KubeClient, pod: K8sObject): Promise<string> {
+  const mount = (prometheusContainer(pod)?.volumeMounts ?? []).find((m: { mountPath: string }) =>
+    m.mountPath === PROMETHEUS_DATA_DIR
+  );
+  const volume = (pod.spec?.volumes ?? []).find((v: { name: string }) => v.name === mount?.name);
+  const claim = volume?.persistentVolumeClaim?.claimName;
+  if (!claim) {
+    throw new Error(
+      `${pod.metadata.name}: ${PROMETHEUS_DATA_DIR} is not on a PersistentVolumeClaim ` +
+        "(the cluster sets no Prometheus storage), so its snapshot has no folder on the host",
+    );
+  }
+  const folder = await claimFolder(client, pod.metadata.namespace ?? "default", claim);
+  return mount.subPath ? join(folder, mount.subPath) : folder;
+}
+
+async function replicaAccess(client: KubeClient, pod: K8sObject): Promise<ReplicaAccess> {
+  const ip = pod.status?.podIP;
+  if (!ip) throw new Error(`${pod.metadata.name} has no IP`);
+  const port =
+    (prometheusContainer(pod)?.ports ?? []).find((p: { name?: string }) => p.name === "web")
+      ?.containerPort ?? PROMETHEUS_PORT;
+  const data = await dataFolder(client, pod);
   return {
-    replica: r.replica,
-    url: r.url,
+    replica: pod.metadata.name,
+    url: `http://${ip}:${port}`,
     copyOut(name, dest) {
-      const src = join(r.dataDir, "snapshots", name);
+      const src = join(data, "snapshots", name);
       cpSync(src, dest, { recursive: true });
-      // The snapshot's new head block takes room in the replica's data directory.
+      // The snapshot's new head block takes room on the replica's volume.
       rmSync(src, { recursive: true, force: true });
       return Promise.resolve();
     },
   };
 }
 
-/** A running `deno task up` whose every replica answers, or undefined. */
-async function runningStack(stateFile: string): Promise<StackState | undefined> {
-  if (!existsSync(stateFile)) return undefined;
-  let state: StackState;
-  try {
-    state = JSON.parse(readFileSync(stateFile, "utf8")) as StackState;
-  } catch {
-    return undefined;
-  }
-  for (const url of state.plan.urls.prometheus) {
-    if (!await httpReady(`${url}/-/ready`)()) return undefined;
-  }
-  return state;
-}
-
-async function snapshotAll(
-  replicas: readonly LocalReplica[],
-  out: string,
-  minSeries: number,
-  timeoutMs: number,
-  progress: (line: string) => void,
-): Promise<ReplicaSnapshot[]> {
-  refuseExisting(out, replicas.map((r) => r.replica));
-  const done: ReplicaSnapshot[] = [];
-  for (const r of replicas) {
-    progress(`${r.replica}: POST /api/v1/admin/tsdb/snapshot, copy, verify`);
-    done.push(await snapshotReplica(access(r), join(out, r.replica), { minSeries, timeoutMs }));
-  }
-  return done;
-}
-
 export async function snapshotLocal(opts: LocalSnapshotOptions): Promise<LocalSnapshotResult> {
-  const cluster = opts.cluster ?? "local";
   const progress = opts.onProgress ?? (() => {});
-  const timeoutMs = opts.timeoutMs ?? 60_000;
-  const running = await runningStack(opts.stateFile ?? defaultStateFile(cluster));
-  if (running) {
-    const replicas = localReplicas(running.plan);
-    if (replicas.every((r) => r.adminApi)) {
-      progress(`using the running local stack of ${cluster} (pid ${running.pid})`);
-      return {
-        cluster,
-        source: "running",
-        snapshots: await snapshotAll(replicas, opts.out, 1, timeoutMs, progress),
-        adminApiOff: `The running stack has the admin API because clusters/${cluster}/` +
-          "prometheus.yaml sets spec.config.enable_admin_api: true. To turn it off, remove that " +
-          `line (the default is false), run \`deno task generate ${cluster}\` and restart ` +
-          "`deno task up`.",
-      };
-    }
-    progress(
-      `the running local stack (pid ${running.pid}) has no admin API and is left alone; ` +
-        "starting replicas with the admin API for this snapshot",
-    );
-  }
-  const objects = opts.objects ??
-    (await kustomizeBuild(join(OVERLAYS_DIR, cluster))).objects;
-  const stack = await startStack({
-    cluster,
-    objects: withAdminApi(objects),
-    lifetimeMs: 10 * timeoutMs,
-    readyTimeoutMs: timeoutMs,
-    onProgress: progress,
-  });
+  const timeoutMs = opts.timeoutMs ?? 300_000;
+  const state = opts.state ?? readState();
+  if (!state) throw new Error("no local cluster is running; start one with `deno task up`");
+  const client = adminClient(state);
   try {
-    const snapshots = await snapshotAll(
-      localReplicas(stack.plan),
-      opts.out,
-      // Every target scraped once: the snapshot then holds one `up` series per target.
-      stack.plan.targets.length,
-      timeoutMs,
-      progress,
+    const crs = (await client.list(PROMETHEUS_API, "Prometheus")).items;
+    if (crs.length !== 1) {
+      throw new Error(`the local cluster has ${crs.length} Prometheus objects, expected one`);
+    }
+    const cr = crs[0] as K8sObject;
+    const { namespace, name } = cr.metadata;
+    const alreadyOn = cr.spec?.enableAdminAPI === true;
+    const replicas = Array.from(
+      { length: cr.spec?.replicas ?? 1 },
+      (_, i) => `prometheus-${name}-${i}`,
     );
+    refuseExisting(opts.out, replicas);
+    if (!alreadyOn) await setAdminApi(client, cr, true, timeoutMs, progress);
+    const snapshots: ReplicaSnapshot[] = [];
+    try {
+      for (const replica of replicas) {
+        const pod = await client.get("v1", "Pod", namespace, replica);
+        if (!pod) throw new Error(`no pod ${namespace}/${replica}`);
+        const access = await replicaAccess(client, pod);
+        progress(`${replica}: POST ${access.url}/api/v1/admin/tsdb/snapshot, copy, verify`);
+        snapshots.push(
+          await snapshotReplica(access, join(opts.out, replica), { minSeries: 1, timeoutMs }),
+        );
+      }
+    } finally {
+      // Back to what the render says, whatever happened.
+      if (!alreadyOn) {
+        await setAdminApi(client, cr, cr.spec?.enableAdminAPI ?? null, timeoutMs, progress);
+      }
+    }
     return {
-      cluster,
-      source: "started",
+      cluster: state.cluster,
+      adminApi: alreadyOn ? "already-on" : "turned-on",
       snapshots,
-      adminApiOff: `The admin API is off again: the ${snapshots.length} replicas started with ` +
-        `${ADMIN_API_FLAG} for this snapshot are stopped and their data deleted; ` +
-        `clusters/${cluster}/prometheus.yaml was not changed.`,
+      adminApiOff: alreadyOn
+        ? `The admin API stays on: clusters/${state.cluster}/prometheus.yaml sets ` +
+          "spec.config.enable_admin_api: true. To turn it off, remove that line (the default " +
+          `is false), run \`deno task generate ${state.cluster}\` and restart \`deno task up\`.`
+        : `The admin API is off again: spec.enableAdminAPI of Prometheus ${namespace}/${name} ` +
+          "was set to true for this snapshot and back after it, and the operator rolled the " +
+          `replicas out both times; clusters/${state.cluster}/prometheus.yaml was not changed.`,
     };
   } finally {
-    await stack.close();
+    client.close();
   }
 }

@@ -1,47 +1,46 @@
 import assert from "node:assert/strict";
 import type { K8sObject } from "../render/kustomize.ts";
-import { localReplicas, withAdminApi } from "./local.ts";
+import { ADMIN_API_FLAG, replicaSelector, rolloutPending } from "./local.ts";
 
-Deno.test("withAdminApi() turns the admin API on in the Prometheus CR only, on a copy", () => {
-  const objects: K8sObject[] = [
-    {
-      apiVersion: "monitoring.coreos.com/v1",
-      kind: "Prometheus",
-      metadata: { name: "k8s" },
-      spec: { replicas: 2, enableAdminAPI: false },
+function pod(name: string, args: string[], ready: boolean, deleting = false): K8sObject {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name,
+      ...(deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}),
     },
-    { apiVersion: "v1", kind: "Service", metadata: { name: "x" }, spec: {} },
-  ];
-  const out = withAdminApi(objects);
-  assert.deepEqual(out[0]?.spec, { replicas: 2, enableAdminAPI: true });
-  assert.equal(objects[0]?.spec.enableAdminAPI, false);
-  assert.equal(out[1], objects[1]);
+    spec: { containers: [{ name: "prometheus", args }, { name: "thanos-sidecar", args: [] }] },
+    status: { conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
+  };
+}
+
+Deno.test("rolloutPending() waits for every replica to run Ready with the admin API as asked", () => {
+  const on = ["--web.enable-lifecycle", ADMIN_API_FLAG];
+  const off = ["--web.enable-lifecycle"];
+  assert.equal(rolloutPending([pod("p-0", on, true), pod("p-1", on, true)], 2, true), undefined);
+  assert.equal(rolloutPending([pod("p-0", off, true), pod("p-1", off, true)], 2, false), undefined);
+  assert.equal(
+    rolloutPending([pod("p-0", off, true), pod("p-1", on, true)], 2, true),
+    "p-0 still runs with the admin API off",
+  );
+  assert.equal(
+    rolloutPending([pod("p-0", on, true), pod("p-1", on, false)], 2, true),
+    "p-1 is not Ready yet",
+  );
+  assert.equal(
+    rolloutPending([pod("p-0", on, true), pod("p-1", off, true, true)], 2, true),
+    "1 of 2 replicas running, 1 stopping",
+  );
+  assert.equal(
+    rolloutPending([pod("p-0", on, true)], 2, true),
+    "1 of 2 replicas running, 0 stopping",
+  );
 });
 
-Deno.test("localReplicas() reads each replica's URL, data directory and admin API flag", () => {
-  const plan = {
-    replicas: ["prometheus-k8s-0", "prometheus-k8s-1"],
-    urls: { prometheus: ["http://127.0.0.1:1", "http://127.0.0.1:2"] },
-    processes: [
-      { name: "node-exporter", binary: "node_exporter", args: [], readyUrl: "", dirs: [] },
-      {
-        name: "prometheus-0",
-        binary: "prometheus",
-        args: ["--storage.tsdb.path=/d/0", "--web.enable-admin-api"],
-        readyUrl: "",
-        dirs: [],
-      },
-      {
-        name: "prometheus-1",
-        binary: "prometheus",
-        args: ["--storage.tsdb.path=/d/1"],
-        readyUrl: "",
-        dirs: [],
-      },
-    ],
-  } as unknown as Parameters<typeof localReplicas>[0];
-  assert.deepEqual(localReplicas(plan), [
-    { replica: "prometheus-k8s-0", url: "http://127.0.0.1:1", dataDir: "/d/0", adminApi: true },
-    { replica: "prometheus-k8s-1", url: "http://127.0.0.1:2", dataDir: "/d/1", adminApi: false },
-  ]);
+Deno.test("replicaSelector() selects a Prometheus CR's pods by the operator's labels", () => {
+  assert.equal(
+    replicaSelector("k8s"),
+    "app.kubernetes.io/name=prometheus,operator.prometheus.io/name=k8s",
+  );
 });

@@ -1,25 +1,23 @@
 /**
- * `deno task snapshot --local [--cluster NAME] [--state FILE] [--out DIR]` or
+ * `deno task snapshot --local [--out DIR]` (the running local cluster) or
  * `deno task snapshot --cluster NAME --context K [--out DIR] [--print]`: a TSDB snapshot of each
  * Prometheus replica, copied to DIR/<replica> (default `snapshots/<timestamp>/`) and verified.
  */
 import { join, relative } from "node:path";
 import { OVERLAYS_DIR } from "../model/paths.ts";
-import { loadVersions } from "../model/versions.ts";
 import { kustomizeBuild } from "../render/kustomize.ts";
-import { readStack } from "../stack/config.ts";
+import { stackFacts } from "../testqueries/stack_facts.ts";
 import { clusterTarget, gitSteps, planText, snapshotCluster } from "./cluster.ts";
 import { snapshotLocal } from "./local.ts";
 import type { ReplicaSnapshot } from "./replica.ts";
 
-export const USAGE = "usage: deno task snapshot --local [--cluster NAME] [--state FILE] " +
-  "[--out DIR]\n       deno task snapshot --cluster NAME --context CONTEXT [--out DIR] [--print]";
+export const USAGE = "usage: deno task snapshot --local [--out DIR]\n" +
+  "       deno task snapshot --cluster NAME --context CONTEXT [--out DIR] [--print]";
 
 export interface SnapshotArgs {
   local: boolean;
   cluster: string | undefined;
   context: string | undefined;
-  state: string | undefined;
   out: string | undefined;
   print: boolean;
 }
@@ -30,11 +28,10 @@ export function parseSnapshotArgs(args: readonly string[]): SnapshotArgs {
     local: false,
     cluster: undefined,
     context: undefined,
-    state: undefined,
     out: undefined,
     print: false,
   };
-  const valued = ["--cluster", "--context", "--state", "--out"] as const;
+  const valued = ["--cluster", "--context", "--out"] as const;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     if (a === "--local") out.local = true;
@@ -46,18 +43,18 @@ export function parseSnapshotArgs(args: readonly string[]): SnapshotArgs {
       if (value === undefined || value === "" || value.startsWith("--")) {
         throw new Error(`${flag} needs a value`);
       }
-      out[flag.slice(2) as "cluster" | "context" | "state" | "out"] = value;
+      out[flag.slice(2) as "cluster" | "context" | "out"] = value;
     }
   }
   if (out.local) {
-    if (out.context !== undefined || out.print) {
-      throw new Error("--context and --print are for a cluster; --local needs neither");
+    if (out.cluster !== undefined || out.context !== undefined || out.print) {
+      throw new Error(
+        "--local snapshots the running local cluster; --cluster, --context and --print are " +
+          "for a deployed one",
+      );
     }
-  } else {
-    if (out.cluster === undefined || out.context === undefined) {
-      throw new Error("give --local, or --cluster NAME and --context CONTEXT");
-    }
-    if (out.state !== undefined) throw new Error("--state is for --local");
+  } else if (out.cluster === undefined || out.context === undefined) {
+    throw new Error("give --local, or --cluster NAME and --context CONTEXT");
   }
   return out;
 }
@@ -97,24 +94,15 @@ async function main(): Promise<number> {
   const progress = (line: string) => console.error(`  … ${line}`);
   try {
     if (args.local) {
-      const r = await snapshotLocal({
-        out,
-        ...(args.cluster !== undefined ? { cluster: args.cluster } : {}),
-        ...(args.state !== undefined ? { stateFile: args.state } : {}),
-        onProgress: progress,
-      });
+      const r = await snapshotLocal({ out, onProgress: progress });
       console.log(
-        `Snapshots of the local stack of ${r.cluster} (${
-          r.source === "running" ? "the running deno task up" : "replicas started for this"
-        }):\n${formatSnapshots(r.snapshots, Deno.cwd())}\n${r.adminApiOff}`,
+        `Snapshots of the local cluster ${r.cluster}:\n` +
+          `${formatSnapshots(r.snapshots, Deno.cwd())}\n${r.adminApiOff}`,
       );
       return 0;
     }
     const cluster = args.cluster as string;
-    const rendered = readStack(
-      (await kustomizeBuild(join(OVERLAYS_DIR, cluster))).objects,
-      loadVersions(),
-    );
+    const rendered = stackFacts((await kustomizeBuild(join(OVERLAYS_DIR, cluster))).objects);
     const target = clusterTarget(cluster, args.context as string, rendered);
     if (args.print) {
       console.log(planText(target, out));

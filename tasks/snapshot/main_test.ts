@@ -6,7 +6,6 @@ Deno.test("parseSnapshotArgs() reads the local and the cluster forms", () => {
     local: true,
     cluster: undefined,
     context: undefined,
-    state: undefined,
     out: undefined,
     print: false,
   });
@@ -16,7 +15,6 @@ Deno.test("parseSnapshotArgs() reads the local and the cluster forms", () => {
       local: false,
       cluster: "production",
       context: "prod",
-      state: undefined,
       out: "x",
       print: true,
     },
@@ -32,10 +30,15 @@ Deno.test("parseSnapshotArgs() refuses mixed or incomplete forms with one line",
     () => parseSnapshotArgs(["--cluster", "x"]),
     new Error("give --local, or --cluster NAME and --context CONTEXT"),
   );
-  assert.throws(
-    () => parseSnapshotArgs(["--local", "--print"]),
-    new Error("--context and --print are for a cluster; --local needs neither"),
-  );
+  for (const extra of [["--print"], ["--cluster", "x"], ["--context", "c"]]) {
+    assert.throws(
+      () => parseSnapshotArgs(["--local", ...extra]),
+      new Error(
+        "--local snapshots the running local cluster; --cluster, --context and --print are " +
+          "for a deployed one",
+      ),
+    );
+  }
   assert.throws(() => parseSnapshotArgs(["--out"]), new Error("--out needs a value"));
   assert.throws(() => parseSnapshotArgs(["--now"]), new Error("unknown argument --now"));
 });

@@ -18,6 +18,7 @@ import { KubeClient } from "../kube/client.ts";
 import { CACHE_DIR, OVERLAYS_DIR, toolPath } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
 import { NodeAgent } from "../node/agent.ts";
+import { containerPid } from "../node/container.ts";
 import { linuxRuntime } from "../node/linux_runtime.ts";
 import {
   cleanupStale,
@@ -35,7 +36,7 @@ import type { Pki } from "../controlplane/pki.ts";
 import { type Forward, forward } from "./forward.ts";
 import { freePorts } from "./ports.ts";
 import { Supervisor } from "./process.ts";
-import { type Sink, startSink } from "./sink.ts";
+import { NOTIFY_PATH, type Sink, startSink } from "./sink.ts";
 
 export const NODE_NAME = "local-node";
 /** The node's own address (hostNetwork pods); the gateway .1 is the host's. */
@@ -75,6 +76,10 @@ export interface LocalCluster {
   timings: { controlPlaneMs: number; applyMs: number; readyMs: number };
   /** Forwards a loopback port to a pod's port (its IP read now). */
   forwardTo(namespace: string, pod: string, port: number): Promise<Forward>;
+  /** The host PID of a running container's own process (PID 1 of its namespace). */
+  containerPid(namespace: string, pod: string, container: string): Promise<number>;
+  /** Sends a signal to a running container's process (SIGSTOP, SIGCONT, SIGKILL…); its PID. */
+  signal(namespace: string, pod: string, container: string, signal: Deno.Signal): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -92,12 +97,29 @@ function platformSecrets(ns: string, sinkUrl: string): K8sObject[] {
   const password = crypto.getRandomValues(new Uint8Array(18));
   return [
     // The webhook every receiver of the local cluster posts to (clusters/local/alertmanager.yaml).
-    secret("alertmanager-receivers", { "sink-url": `${sinkUrl}/notify/local-sink` }),
+    secret("alertmanager-receivers", { "sink-url": `${sinkUrl}${NOTIFY_PATH}` }),
     secret("grafana-admin", {
       "admin-user": "admin",
       "admin-password": btoa(String.fromCharCode(...password)),
     }),
   ];
+}
+
+/** The host PID of a container the agent runs; throws, naming what is missing, otherwise. */
+export async function runningContainerPid(
+  agent: NodeAgent,
+  namespace: string,
+  pod: string,
+  container: string,
+): Promise<number> {
+  const key = `${namespace}/${pod}`;
+  const worker = agent.workers().find((w) => w.key === key);
+  if (!worker) throw new Error(`the node agent runs no pod ${key}`);
+  const run = [...worker.init, ...worker.containers].find((c) => c.spec.name === container);
+  if (!run) throw new Error(`pod ${key} has no container ${container}`);
+  const pid = run.pid && run.launch ? await containerPid(run.pid, run.launch) : undefined;
+  if (pid === undefined) throw new Error(`container ${container} of pod ${key} is not running`);
+  return pid;
 }
 
 /** The etcd client certificate the stack's etcd monitor reads, as a platform would provide it. */
@@ -368,6 +390,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       urls,
     };
     writeState(state);
+    const nodeAgent = agent;
     return {
       cluster,
       dir,
@@ -381,6 +404,12 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       waves,
       timings: { controlPlaneMs, applyMs, readyMs },
       forwardTo,
+      containerPid: (ns, pod, c) => runningContainerPid(nodeAgent, ns, pod, c),
+      async signal(ns, pod, c, signal) {
+        const pid = await runningContainerPid(nodeAgent, ns, pod, c);
+        Deno.kill(pid, signal);
+        return pid;
+      },
       close: () => supervisor.stopAll(),
     };
   } catch (e) {

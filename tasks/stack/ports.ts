@@ -1,4 +1,4 @@
-/** Free TCP ports on the loopback interface: the local stack never binds anything else. */
+/** Free TCP ports on the loopback interface: the local cluster binds nothing else. */
 
 export const LOOPBACK = "127.0.0.1";
 

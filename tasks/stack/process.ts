@@ -1,5 +1,5 @@
 /**
- * A small supervisor for the local stack's processes: each one logs to its own file, is polled
+ * A small supervisor for the local cluster's processes: each one logs to its own file, is polled
  * for readiness with a deadline, and is stopped (TERM, then KILL) on stop(), on SIGINT/SIGTERM,
  * when the lifetime ends, and, through the kernel's parent-death signal, even when Deno itself is
  * killed.

@@ -1,6 +1,7 @@
 /**
- * The local stack's notification sink: every receiver of the rendered Alertmanager configuration
- * is pointed at `POST /notify/<receiver>`, and every notification is kept, in order, for
+ * The local cluster's notification sink: the webhook receivers of clusters/local/alertmanager.yaml
+ * post to `POST /notify` (the URL pods read from the Secret alertmanager-receivers), and every
+ * notification is kept, in order, with the receiver Alertmanager names in it, for
  * `GET /notifications` (and test-queries) to read.
  */
 import { LOOPBACK } from "./ports.ts";
@@ -28,7 +29,7 @@ export interface WebhookPayload {
 export interface Notification {
   /** Milliseconds since the epoch, when the sink received it. */
   receivedAt: number;
-  /** The receiver named in the URL path (the configuration's receiver name). */
+  /** The receiver of the Alertmanager configuration that sent it (the payload's). */
   receiver: string;
   payload: WebhookPayload;
 }
@@ -36,28 +37,28 @@ export interface Notification {
 export interface Sink {
   /** `http://127.0.0.1:PORT`. */
   url: string;
-  /** The webhook URL for one receiver. */
-  webhookUrl(receiver: string): string;
   notifications(): Notification[];
   close(): Promise<void>;
 }
 
-export const NOTIFY_PATH = "/notify/";
+export const NOTIFY_PATH = "/notify";
 export const NOTIFICATIONS_PATH = "/notifications";
 
 export function startSink(port = 0): Sink {
   const received: Notification[] = [];
   const server = Deno.serve({ hostname: LOOPBACK, port, onListen: () => {} }, async (req) => {
     const url = new URL(req.url);
-    if (req.method === "POST" && url.pathname.startsWith(NOTIFY_PATH)) {
-      const receiver = decodeURIComponent(url.pathname.slice(NOTIFY_PATH.length));
+    if (req.method === "POST" && url.pathname === NOTIFY_PATH) {
       let payload: WebhookPayload;
       try {
         payload = await req.json() as WebhookPayload;
       } catch {
         return new Response("not a JSON body\n", { status: 400 });
       }
-      received.push({ receivedAt: Date.now(), receiver, payload });
+      if (typeof payload?.receiver !== "string") {
+        return new Response("not an Alertmanager webhook: no receiver\n", { status: 400 });
+      }
+      received.push({ receivedAt: Date.now(), receiver: payload.receiver, payload });
       return new Response("ok\n");
     }
     if (req.method === "GET" && url.pathname === NOTIFICATIONS_PATH) {
@@ -70,7 +71,6 @@ export function startSink(port = 0): Sink {
   const url = `http://${LOOPBACK}:${server.addr.port}`;
   return {
     url,
-    webhookUrl: (receiver) => `${url}${NOTIFY_PATH}${encodeURIComponent(receiver)}`,
     notifications: () => [...received],
     close: () => server.shutdown(),
   };

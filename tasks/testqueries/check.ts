@@ -12,7 +12,7 @@ export interface CheckContext {
   target: TestTarget;
   thanos: ThanosQuery;
   alertmanagers: AlertmanagerApi[];
-  /** The local stack's notification sink; absent on a cluster. */
+  /** The local cluster's notification sink; absent on a deployed cluster. */
   sink: SinkApi | undefined;
 }
 

@@ -18,22 +18,23 @@ const target: TestTarget = {
   replicas: ["prometheus-k8s-0", "prometheus-k8s-1"],
   scrapeIntervalMs: 30_000,
   jobs: [
-    { job: "node-exporter", fixed: 0, daemonsets: ["node-exporter"] },
-    { job: "thanos-query", fixed: 2, daemonsets: [] },
+    { job: "node-exporter", fixed: 0, daemonsets: ["node-exporter"], notRunnable: [] },
+    { job: "thanos-query", fixed: 2, daemonsets: [], notRunnable: [] },
   ],
-  localTargets: [],
   workloads: [
     {
       workload: "Prometheus/k8s",
       podPattern: "prometheus-k8s-[0-9]+",
       replicas: 2,
       daemonset: undefined,
+      notRunnable: undefined,
     },
     {
       workload: "DaemonSet/node-exporter",
       podPattern: "node-exporter-[a-z0-9]{5}",
       replicas: undefined,
       daemonset: "node-exporter",
+      notRunnable: undefined,
     },
   ],
   expressions: [{ kind: "alert", name: "Watchdog", source: "s", expr: "vector(1)" }],
@@ -98,6 +99,41 @@ Deno.test("checkComponents() on a cluster fails on a pod that is not Running and
   });
 });
 
+Deno.test("checkComponents() locally notes the pods of an image that cannot run, if they wait so", async () => {
+  const grafana = {
+    workload: "Deployment/grafana",
+    podPattern: "grafana-[a-z0-9]+-[a-z0-9]{5}",
+    replicas: 1,
+    daemonset: undefined,
+    notRunnable: "docker.io/grafana/grafana:12.0.0",
+  };
+  const waiting =
+    'true|kube_pod_container_status_waiting_reason{namespace="monitoring", reason="ImageNotRunnable"}';
+  const data = (reasons: string[]) => ({
+    queries: {
+      'true|kube_pod_status_phase{namespace="monitoring"} == 1': {
+        result: [
+          sample({ pod: "grafana-5d8f7c9b4-x2x7k", phase: "Pending" }, "1"),
+          sample({ pod: "grafana-5d8f7c9b4-q9z8w", phase: "Pending" }, "1"),
+        ],
+      },
+      'true|kube_pod_status_ready{namespace="monitoring", condition="true"}': { result: [] },
+      [`true|${DESIRED}`]: { result: [] },
+      [waiting]: { result: reasons.map((pod) => sample({ pod, container: "grafana" }, "1")) },
+    },
+  });
+  await withFake(data(["grafana-5d8f7c9b4-x2x7k"]), async (ctx) => {
+    const r = await checkComponents(ctx);
+    assert.deepEqual(r.details, [
+      "FAIL pod grafana-5d8f7c9b4-q9z8w is Pending, expected it to wait with ImageNotRunnable",
+      "pod grafana-5d8f7c9b4-x2x7k waits (ImageNotRunnable): docker.io/grafana/grafana:12.0.0 cannot run here",
+      "Deployment/grafana: 2/1 pods",
+      '2 pods in namespace "monitoring"',
+    ]);
+    assert.equal(r.queries.at(-1), `${waiting.slice(5)} (dedup=true)`);
+  }, { mode: "local", workloads: [grafana] });
+});
+
 Deno.test("checkScrapeJobs() compares each replica's targets with the expected table", async () => {
   await withFake({
     queries: {
@@ -119,8 +155,14 @@ Deno.test("checkScrapeJobs() compares each replica's targets with the expected t
       "node-exporter            prometheus-k8s-0: 3/3  prometheus-k8s-1: 3/3",
       "FAIL prometheus-k8s-1 has 1 thanos-query targets up, expected 2",
       "thanos-query             prometheus-k8s-0: 2/2  prometheus-k8s-1: 1/2",
-      "also scraped (not from this render): my-app",
+      "grafana                  prometheus-k8s-0: 0/0  prometheus-k8s-1: 0/0 (not expected up: Deployment/grafana cannot run here)",
+      "also scraped (targets that are not the render's pods): my-app",
     ]);
+  }, {
+    jobs: [
+      ...target.jobs,
+      { job: "grafana", fixed: 0, daemonsets: [], notRunnable: ["Deployment/grafana"] },
+    ],
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The HTTP APIs test-queries talks to: Thanos Query (the Prometheus query API plus its `dedup`,
- * `partial_response` and `/api/v1/stores`), Alertmanager's v2 API and the local stack's sink.
+ * `partial_response` and `/api/v1/stores`), Alertmanager's v2 API and the local cluster's sink.
  * Every check goes through the `Http` interface, so unit tests point it at a fake server.
  */
 

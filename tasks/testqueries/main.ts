@@ -1,7 +1,7 @@
 /**
  * `deno task test-queries`: the seed's test plan against a stack, through Thanos Query.
  *
- *   deno task test-queries --local [--cluster NAME] [--state FILE] [--format text|json]
+ *   deno task test-queries --local [--format text|json]
  *   deno task test-queries --url URL --alertmanager URL --cluster NAME [--format text|json]
  *
  * With --expressions, only the check of every alert, rule and dashboard expression runs (and
@@ -10,10 +10,10 @@
  * Exits 0 when every check passes, 1 when one fails, 2 on a usage error.
  */
 import { join } from "node:path";
+import { type ClusterState, readState } from "../controlplane/state.ts";
 import { OVERLAYS_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
 import { type K8sObject, kustomizeBuild } from "../render/kustomize.ts";
-import { defaultStateFile, readStateFile, type StackState } from "../stack/up.ts";
 import { AlertmanagerApi, fetchHttp, type Http, SinkApi, ThanosQuery } from "./client.ts";
 import type { Check } from "./check.ts";
 import { checkExpressions } from "./check_expressions.ts";
@@ -22,12 +22,11 @@ import { loadExpectedEmpty } from "./expected_empty.ts";
 import { formatJson, formatText, type Report } from "./report.ts";
 import { clusterTarget, localTarget, type TestTarget } from "./target.ts";
 
-export const USAGE = "usage: deno task test-queries [--local [--state FILE] | --url URL " +
+export const USAGE = "usage: deno task test-queries [--local | --url URL " +
   "--alertmanager URL --cluster NAME] [--expressions] [--format text|json]";
 
 export interface TestQueriesArgs {
   local: boolean;
-  stateFile: string | undefined;
   url: string | undefined;
   alertmanager: string | undefined;
   cluster: string | undefined;
@@ -39,14 +38,13 @@ export interface TestQueriesArgs {
 export function parseTestQueriesArgs(args: readonly string[]): TestQueriesArgs {
   const out: TestQueriesArgs = {
     local: false,
-    stateFile: undefined,
     url: undefined,
     alertmanager: undefined,
     cluster: undefined,
     format: "text",
     expressions: false,
   };
-  const valued = ["--state", "--url", "--alertmanager", "--cluster", "--format"];
+  const valued = ["--url", "--alertmanager", "--cluster", "--format"];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     if (a === "--local") {
@@ -66,13 +64,15 @@ export function parseTestQueriesArgs(args: readonly string[]): TestQueriesArgs {
         throw new Error(`--format is text or json, got ${value}`);
       }
       out.format = value;
-    } else if (flag === "--state") out.stateFile = value;
-    else if (flag === "--url") out.url = value.replace(/\/+$/, "");
+    } else if (flag === "--url") out.url = value.replace(/\/+$/, "");
     else if (flag === "--alertmanager") out.alertmanager = value.replace(/\/+$/, "");
     else out.cluster = value;
   }
-  if (out.local && (out.url || out.alertmanager)) {
-    throw new Error("--local and --url/--alertmanager exclude each other");
+  if (out.local && (out.url || out.alertmanager || out.cluster)) {
+    throw new Error(
+      "--local tests the running local cluster; --url, --alertmanager and --cluster are for " +
+        "a deployed one",
+    );
   }
   if (!out.local && !(out.url && (out.alertmanager || out.expressions) && out.cluster)) {
     throw new Error("give --local, or all of --url, --alertmanager and --cluster");
@@ -80,12 +80,10 @@ export function parseTestQueriesArgs(args: readonly string[]): TestQueriesArgs {
   return out;
 }
 
-/** Reads the state file `deno task up` writes while it runs. */
-export function readState(path: string): StackState {
-  const state = readStateFile(path);
-  if (!state) {
-    throw new Error(`no local stack is running (no ${path}); start one with \`deno task up\``);
-  }
+/** The running local cluster's state, or a one-line error saying how to start one. */
+export function runningLocalCluster(): ClusterState {
+  const state = readState();
+  if (!state) throw new Error("no local cluster is running; start one with `deno task up`");
   return state;
 }
 
@@ -112,8 +110,11 @@ export async function runTestQueries(
   };
 }
 
-/** The target of a running local stack: its state, and the render of its cluster. */
-export async function localTargetOf(state: StackState, objects?: K8sObject[]): Promise<TestTarget> {
+/** The target of the running local cluster: its state, and the render of its cluster. */
+export async function localTargetOf(
+  state: Pick<ClusterState, "cluster" | "urls">,
+  objects?: K8sObject[],
+): Promise<TestTarget> {
   const render = objects ?? (await kustomizeBuild(join(OVERLAYS_DIR, state.cluster))).objects;
   return localTarget(render, loadVersions(), state, loadExpectedEmpty());
 }
@@ -129,12 +130,11 @@ async function main(): Promise<number> {
   let target: TestTarget;
   try {
     if (args.local) {
-      const state = readState(args.stateFile ?? defaultStateFile(args.cluster ?? "local"));
-      target = await localTargetOf(state);
+      target = await localTargetOf(runningLocalCluster());
     } else {
       const cluster = args.cluster as string;
       const render = await kustomizeBuild(join(OVERLAYS_DIR, cluster));
-      target = clusterTarget(render.objects, loadVersions(), {
+      target = clusterTarget(render.objects, {
         cluster,
         thanosQueryUrl: args.url as string,
         alertmanagerUrl: args.alertmanager,

@@ -4,7 +4,6 @@ import { parseTestQueriesArgs } from "./main.ts";
 Deno.test("parseTestQueriesArgs() reads the local and the cluster forms", () => {
   assert.deepEqual(parseTestQueriesArgs(["--local", "--format", "json"]), {
     local: true,
-    stateFile: undefined,
     url: undefined,
     alertmanager: undefined,
     cluster: undefined,
@@ -21,7 +20,6 @@ Deno.test("parseTestQueriesArgs() reads the local and the cluster forms", () => 
     ]),
     {
       local: false,
-      stateFile: undefined,
       url: "https://thanos.example.com",
       alertmanager: "http://localhost:9093",
       cluster: "production",
@@ -38,7 +36,10 @@ Deno.test("parseTestQueriesArgs() refuses incomplete or contradictory arguments"
   );
   assert.throws(
     () => parseTestQueriesArgs(["--local", "--url", "http://x"]),
-    new Error("--local and --url/--alertmanager exclude each other"),
+    new Error(
+      "--local tests the running local cluster; --url, --alertmanager and --cluster are for " +
+        "a deployed one",
+    ),
   );
   assert.throws(
     () => parseTestQueriesArgs(["--format", "xml", "--local"]),

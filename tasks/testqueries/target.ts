@@ -1,15 +1,16 @@
 /**
  * What test-queries expects of a stack, derived from the cluster's render: the replicas, the
  * scrape jobs and how many targets each replica should have up, the workloads whose pods must
- * run, the expressions to evaluate, the Alertmanager routing. For the local stack, the targets
- * are the local processes that `up` started (its state file).
+ * run, the expressions to evaluate, the Alertmanager routing. A deployed cluster and the local
+ * cluster (`deno task up`) are judged alike; the local one differs in where its URLs come from
+ * (its state file), in its notification sink, and in the images it cannot run (their pods wait
+ * with the reason ImageNotRunnable, and their targets cannot be up).
  */
+import type { ClusterState } from "../controlplane/state.ts";
 import { parseDuration } from "../model/cluster.ts";
-import type { K8sObject } from "../render/kustomize.ts";
 import type { Versions } from "../model/versions.ts";
-import { readStack } from "../stack/config.ts";
-import { podTemplates, scrapeTargets } from "../stack/jobs.ts";
-import type { StackState } from "../stack/up.ts";
+import { runnableImage } from "../node/images.ts";
+import type { K8sObject } from "../render/kustomize.ts";
 import {
   dashboardExpressions,
   type Expression,
@@ -17,6 +18,8 @@ import {
   ruleExpressions,
 } from "./expressions.ts";
 import type { ExpectedEmpty, Mode } from "./expected_empty.ts";
+import { type PodTemplate, podTemplates, scrapeTargets } from "./scrape_targets.ts";
+import { stackFacts } from "./stack_facts.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -27,9 +30,11 @@ export interface ExpectedJob {
   fixed: number;
   /** DaemonSets whose pod count (known on the cluster only) adds to `fixed`. */
   daemonsets: string[];
+  /** Workloads of the job whose targets cannot be up here (see ExpectedWorkload.notRunnable). */
+  notRunnable: string[];
 }
 
-/** Pods a workload should have Running and Ready on a cluster. */
+/** Pods a workload should have Running and Ready. */
 export interface ExpectedWorkload {
   workload: string;
   /** Matches its pods' names. */
@@ -37,6 +42,8 @@ export interface ExpectedWorkload {
   /** undefined for a DaemonSet: one per scheduled node. */
   replicas: number | undefined;
   daemonset: string | undefined;
+  /** Local cluster only: the image of its pods that has no pinned binary to run it with. */
+  notRunnable: string | undefined;
 }
 
 export interface TestTarget {
@@ -47,9 +54,6 @@ export interface TestTarget {
   replicas: string[];
   scrapeIntervalMs: number;
   jobs: ExpectedJob[];
-  /** local only: every target each replica scrapes. */
-  localTargets: { job: string; instance: string }[];
-  /** cluster only. */
   workloads: ExpectedWorkload[];
   expressions: Expression[];
   expectedEmpty: ExpectedEmpty[];
@@ -78,23 +82,59 @@ function podPattern(kind: string, name: string): string {
   }
 }
 
-function common(objects: readonly K8sObject[], versions: Versions) {
-  const stack = readStack(objects, versions);
-  const scrapeIntervalMs = parseDuration(stack.prometheus.scrapeInterval);
+interface Where {
+  mode: Mode;
+  cluster: string;
+  urls: TestTarget["urls"];
+  expectedEmpty: ExpectedEmpty[];
+  /** The image of a workload's pods that cannot run where the stack runs, if any. */
+  notRunnable: (pods: PodTemplate) => string | undefined;
+}
+
+function stackTarget(objects: readonly K8sObject[], where: Where): TestTarget {
+  const facts = stackFacts(objects);
+  const scrapeIntervalMs = parseDuration(facts.prometheus.scrapeInterval);
+  const prom = objects.find((o) => o.kind === "Prometheus") as K8sObject;
+  const jobs = new Map<string, ExpectedJob>();
+  for (const t of scrapeTargets(objects, prom)) {
+    const j = jobs.get(t.job) ?? { job: t.job, fixed: 0, daemonsets: [], notRunnable: [] };
+    if (where.notRunnable(t.pods)) {
+      if (!j.notRunnable.includes(t.pods.workload)) j.notRunnable.push(t.pods.workload);
+    } else if (t.pods.replicas === undefined) j.daemonsets.push(t.pods.name);
+    else j.fixed += t.pods.replicas;
+    jobs.set(t.job, j);
+  }
+  const workloads = podTemplates(objects)
+    .filter((p) => p.namespace === facts.namespace)
+    .map((p) => ({
+      workload: p.workload,
+      podPattern: podPattern(p.kind, p.name),
+      replicas: p.replicas,
+      daemonset: p.kind === "DaemonSet" ? p.name : undefined,
+      notRunnable: where.notRunnable(p),
+    }));
   return {
-    stack,
+    mode: where.mode,
+    cluster: where.cluster,
+    namespace: facts.namespace,
+    replicaLabel: facts.prometheus.replicaLabel,
+    replicas: facts.prometheus.replicaNames,
     scrapeIntervalMs,
+    jobs: [...jobs.values()].sort((a, b) => (a.job < b.job ? -1 : 1)),
+    workloads,
     expressions: [
-      ...ruleExpressions(stack.ruleFiles),
+      ...ruleExpressions(facts.ruleFiles),
       ...dashboardExpressions(renderedDashboards(objects), scrapeIntervalMs),
     ],
+    expectedEmpty: where.expectedEmpty,
+    alertmanagerConfig: facts.alertmanager.config,
+    urls: where.urls,
   };
 }
 
 /** The expectations on a deployed cluster, from its render. */
 export function clusterTarget(
   objects: readonly K8sObject[],
-  versions: Versions,
   opts: {
     cluster: string;
     thanosQueryUrl: string;
@@ -103,75 +143,36 @@ export function clusterTarget(
     expectedEmpty: ExpectedEmpty[];
   },
 ): TestTarget {
-  const { stack, scrapeIntervalMs, expressions } = common(objects, versions);
-  const prom = objects.find((o) => o.kind === "Prometheus") as K8sObject;
-  const jobs = new Map<string, ExpectedJob>();
-  for (const t of scrapeTargets(objects, prom)) {
-    const j = jobs.get(t.job) ?? { job: t.job, fixed: 0, daemonsets: [] };
-    if (t.pods.replicas === undefined) j.daemonsets.push(t.pods.name);
-    else j.fixed += t.pods.replicas;
-    jobs.set(t.job, j);
-  }
-  const workloads = podTemplates(objects)
-    .filter((p) => p.namespace === stack.namespace)
-    .map((p) => ({
-      workload: p.workload,
-      podPattern: podPattern(p.kind, p.name),
-      replicas: p.replicas,
-      daemonset: p.kind === "DaemonSet" ? p.name : undefined,
-    }));
-  return {
+  return stackTarget(objects, {
     mode: "cluster",
     cluster: opts.cluster,
-    namespace: stack.namespace,
-    replicaLabel: stack.prometheus.replicaLabel,
-    replicas: stack.prometheus.replicaNames,
-    scrapeIntervalMs,
-    jobs: [...jobs.values()].sort((a, b) => (a.job < b.job ? -1 : 1)),
-    localTargets: [],
-    workloads,
-    expressions,
-    expectedEmpty: opts.expectedEmpty,
-    alertmanagerConfig: stack.alertmanager.config,
     urls: {
       thanosQuery: opts.thanosQueryUrl,
       alertmanagers: opts.alertmanagerUrl ? [opts.alertmanagerUrl] : [],
       sink: undefined,
     },
-  };
+    expectedEmpty: opts.expectedEmpty,
+    notRunnable: () => undefined,
+  });
 }
 
-/** The expectations on the local stack `up` started (its state file), from the same render. */
+/** The expectations on the running local cluster (its state file), from the same render. */
 export function localTarget(
   objects: readonly K8sObject[],
   versions: Versions,
-  state: StackState,
+  state: Pick<ClusterState, "cluster" | "urls">,
   expectedEmpty: ExpectedEmpty[],
 ): TestTarget {
-  const { stack, scrapeIntervalMs, expressions } = common(objects, versions);
-  const jobs = new Map<string, ExpectedJob>();
-  for (const t of state.plan.targets) {
-    const j = jobs.get(t.job) ?? { job: t.job, fixed: 0, daemonsets: [] };
-    j.fixed++;
-    jobs.set(t.job, j);
-  }
-  return {
+  return stackTarget(objects, {
     mode: "local",
     cluster: state.cluster,
-    namespace: stack.namespace,
-    replicaLabel: state.plan.replicaLabel,
-    replicas: state.plan.replicas,
-    scrapeIntervalMs,
-    jobs: [...jobs.values()].sort((a, b) => (a.job < b.job ? -1 : 1)),
-    localTargets: state.plan.targets.map((t) => ({ job: t.job, instance: t.instance })),
-    workloads: [],
-    expressions,
-    expectedEmpty,
-    alertmanagerConfig: stack.alertmanager.config,
     urls: {
-      thanosQuery: state.plan.urls.thanosQuery,
-      alertmanagers: state.plan.urls.alertmanagers,
-      sink: state.plan.urls.sink,
+      thanosQuery: state.urls.thanosQuery,
+      alertmanagers: state.urls.alertmanagers,
+      sink: state.urls.sink,
     },
-  };
+    expectedEmpty,
+    // The node agent runs an image only through its pinned binary (versions.json `run`).
+    notRunnable: (pods) => pods.images.find((i) => !runnableImage(versions, i)),
+  });
 }
