@@ -22,6 +22,7 @@ import { generate } from "../generate/main.ts";
 import { ROOT, SCHEMA_CACHE_DIR, toolPath } from "../model/paths.ts";
 import { run } from "../proc/run.ts";
 import { parseManifests } from "../render/kustomize.ts";
+import { objectsOf } from "../render/objects.ts";
 import { kubeconformSchemaArgs } from "../schemas/layout.ts";
 import { KUBERNETES_VERSION } from "../validate/kubeconform.ts";
 import { alertmanagerConfigOf } from "../validate/routing.ts";
@@ -101,7 +102,7 @@ export async function straightforward(root: string): Promise<number> {
       const objects = parseManifests(built.stdout);
       const dir = join(tmp, name);
       mkdirSync(dir, { recursive: true });
-      for (const o of objects.filter((x) => x.kind === "PrometheusRule")) {
+      for (const o of objectsOf(objects, "PrometheusRule")) {
         const file = join(dir, `${o.metadata.name}.yaml`);
         writeFileSync(file, stringify({ groups: o.spec?.groups ?? [] }));
         if ((await run(toolPath("promtool"), ["check", "rules", file])).code !== 0) failures++;

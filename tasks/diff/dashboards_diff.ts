@@ -3,7 +3,7 @@
  * files of the ConfigMaps Grafana provisions (label `grafana_dashboard`), panels are matched by
  * title (rows' nested panels included) and compared by type, queries and the rest.
  */
-import type { K8sObject } from "../render/objects.ts";
+import { isKind, type K8sObject } from "../render/objects.ts";
 import type { Change, Detail } from "./change.ts";
 
 export interface Panel {
@@ -58,7 +58,7 @@ function panelsOf(list: Json[]): Panel[] {
 export function dashboardsOf(objects: readonly K8sObject[]): Dashboard[] {
   const out: Dashboard[] = [];
   for (const o of objects) {
-    if (o.kind !== "ConfigMap" || o.metadata.labels?.[DASHBOARD_LABEL] === undefined) continue;
+    if (!isKind(o, "ConfigMap") || o.metadata.labels?.[DASHBOARD_LABEL] === undefined) continue;
     for (const [key, text] of Object.entries(o.data ?? {})) {
       if (!key.endsWith(".json")) continue;
       const fallback = `${o.metadata.name}/${key}`;

@@ -9,7 +9,14 @@
  * `(redacted)`.
  */
 import { parse } from "yaml";
-import type { K8sObject } from "../render/objects.ts";
+import {
+  type DaemonSet,
+  type Deployment,
+  isKind,
+  type K8sObject,
+  type PodSpec,
+  type StatefulSet,
+} from "../render/objects.ts";
 import { parseIni } from "../generate/ini.ts";
 import { INGRESS_AUTH } from "../generate/overlay.ts";
 import { WATCHDOG_RECEIVER } from "../model/merged_cluster.ts";
@@ -44,6 +51,11 @@ function storageOf(out: Map<string, string>, subject: string, storage: unknown) 
 }
 
 const WORKLOADS = ["Deployment", "StatefulSet", "DaemonSet"];
+
+/** The workloads whose settings a diff shows. */
+function isWorkload(o: K8sObject): o is Deployment | StatefulSet | DaemonSet {
+  return WORKLOADS.includes(o.kind);
+}
 /** kustomize's content-hash suffix of generated ConfigMaps and Secrets. */
 export const HASH_SUFFIX = /-[a-z0-9]{10}$/;
 
@@ -180,9 +192,9 @@ function heartbeatOf(out: Map<string, string>, text: string | null) {
 export function settingsOf(objects: readonly K8sObject[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const o of objects) {
-    const spec = o.spec ?? {};
     const name = o.metadata.name;
-    if (o.kind === "Prometheus") {
+    if (isKind(o, "Prometheus")) {
+      const spec = o.spec ?? {};
       const s = `Prometheus \`${name}\``;
       put(out, s, "replicas", spec.replicas ?? 1);
       put(out, s, "retention time", spec.retention ?? "(operator default)");
@@ -202,7 +214,8 @@ export function settingsOf(objects: readonly K8sObject[]): Map<string, string> {
       put(out, s, "Thanos sidecar image", spec.thanos?.image);
       put(out, s, "Thanos sidecar version", spec.thanos?.version);
       putLeaves(out, s, "Thanos sidecar resources", spec.thanos?.resources);
-    } else if (o.kind === "Alertmanager") {
+    } else if (isKind(o, "Alertmanager")) {
+      const spec = o.spec ?? {};
       const s = `Alertmanager \`${name}\``;
       put(out, s, "replicas", spec.replicas ?? 1);
       put(out, s, "image", spec.image);
@@ -211,10 +224,11 @@ export function settingsOf(objects: readonly K8sObject[]): Map<string, string> {
       storageOf(out, s, spec.storage);
       put(out, s, "spread", spreadOf(spec.affinity, spec.topologySpreadConstraints));
       putLeaves(out, s, "resources", spec.resources);
-    } else if (WORKLOADS.includes(o.kind)) {
+    } else if (isWorkload(o)) {
+      const spec: Partial<StatefulSet["spec"]> = o.spec ?? {};
       const s = `${o.kind} \`${name}\``;
       if (o.kind !== "DaemonSet") put(out, s, "replicas", spec.replicas ?? 1);
-      const pod = spec.template?.spec ?? {};
+      const pod: Partial<PodSpec> = spec.template?.spec ?? {};
       put(out, s, "spread", spreadOf(pod.affinity, pod.topologySpreadConstraints));
       for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
         put(out, s, `container \`${c.name}\` image`, c.image);
@@ -224,15 +238,17 @@ export function settingsOf(objects: readonly K8sObject[]): Map<string, string> {
         }
       }
       storageOf(out, s, { volumeClaimTemplate: spec.volumeClaimTemplates?.[0] });
-    } else if (o.kind === "Ingress") {
+    } else if (isKind(o, "Ingress")) {
+      const spec = o.spec ?? {};
       const s = `Ingress \`${name}\``;
       put(out, s, "class", spec.ingressClassName);
-      const hosts = (spec.rules ?? []).map((r: { host?: string }) => r.host).filter(Boolean);
+      const hosts = (spec.rules ?? []).map((r) => r.host).filter(Boolean);
       if (hosts.length) put(out, s, "hosts", hosts.join(", "));
-      const tls = (spec.tls ?? []).map((t: { secretName?: string }) => t.secretName);
+      const tls = (spec.tls ?? []).map((t) => t.secretName);
       put(out, s, "TLS", tls.length ? `Secret ${tls.join(", ")}` : "off");
       put(out, s, "authentication", ingressAuthOf(o.metadata.annotations ?? {}));
-    } else if (o.kind === "NetworkPolicy") {
+    } else if (isKind(o, "NetworkPolicy")) {
+      const spec = o.spec ?? {};
       const s = `NetworkPolicy \`${name}\``;
       put(out, s, "ingress from", policyRules(spec.ingress, "from"));
       put(out, s, "egress to", policyRules(spec.egress, "to"));
@@ -240,7 +256,7 @@ export function settingsOf(objects: readonly K8sObject[]): Map<string, string> {
       o.kind === "Secret" && name.replace(HASH_SUFFIX, "") === ALERTMANAGER_CONFIG_SECRET
     ) {
       heartbeatOf(out, alertmanagerConfigOf([o]));
-    } else if (o.kind === "ConfigMap" && name.replace(HASH_SUFFIX, "") === "grafana-config") {
+    } else if (isKind(o, "ConfigMap") && name.replace(HASH_SUFFIX, "") === "grafana-config") {
       const text = o.data?.["grafana.ini"];
       if (typeof text !== "string") continue;
       let ini;

@@ -31,7 +31,7 @@ const progressing = (message: string): Health => ({ status: "Progressing", messa
 const degraded = (message: string): Health => ({ status: "Degraded", message });
 
 /** An object whose status has conditions. */
-type WithConditions = K8sObject & { status?: { conditions?: Condition[] } };
+type WithConditions = K8sObject & { status?: { conditions?: Condition[] } | undefined };
 
 function condition(obj: WithConditions, type: string): Condition | undefined {
   return (obj.status?.conditions ?? []).find((c) => c.type === type);

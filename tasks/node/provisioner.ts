@@ -7,11 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type KubeClient, KubeError } from "../kube/client.ts";
-import type {
-  PersistentVolume,
-  PersistentVolumeClaim,
-  StorageClass,
-} from "../render/objects.ts";
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../render/objects.ts";
 
 export const PROVISIONER = "local.ha-monitoring.dev/hostpath";
 export const STORAGE_CLASS = "local";

@@ -10,8 +10,17 @@ import { parse, parseAllDocuments } from "yaml";
 import { BASE_DIR, CLUSTERS_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
 import { expandedArgs } from "./container_env.ts";
-import { findObjects, kustomizeBuild, resourceId } from "./kustomize.ts";
-import type { K8sObject } from "./objects.ts";
+import { kustomizeBuild, resourceId } from "./kustomize.ts";
+import {
+  type DaemonSet,
+  type Deployment,
+  type K8sObject,
+  type KindOf,
+  objectsOf,
+  type PodSpec,
+  type SecurityContext,
+  type StatefulSet,
+} from "./objects.ts";
 import { labelSelectorMatches, mapSelectorMatches } from "./selectors.ts";
 import { coreWaitsOn, SYNC_WAVES, waveOf } from "./sync_waves.ts";
 import { podLabelsOf } from "../validate/k8s_objects.ts";
@@ -25,28 +34,33 @@ function baseObjects(): Promise<K8sObject[]> {
   return rendered;
 }
 
-function one(objects: readonly K8sObject[], kind: string, name: string): K8sObject {
-  const found = findObjects(objects, kind, name);
+function one<K extends string>(objects: readonly K8sObject[], kind: K, name: string): KindOf<K> {
+  const found = objectsOf(objects, kind, name);
   assert.equal(found.length, 1, `expected one ${kind}/${name}, found ${found.length}`);
-  return found[0] as K8sObject;
+  return found[0] as KindOf<K>;
 }
 
 const WORKLOADS = new Set(["Deployment", "DaemonSet", "StatefulSet"]);
 
+/** The stack's own workloads: their pods come from a template. */
+function isWorkload(o: K8sObject): o is Deployment | DaemonSet | StatefulSet {
+  return WORKLOADS.has(o.kind);
+}
+
 /** Host access a pod spec asks for: hostNetwork, hostPID, hostIPC, hostPath volumes. */
-function hostAccess(pod: Json): string[] {
+function hostAccess(pod: PodSpec): string[] {
   const out: string[] = [];
-  for (const f of ["hostNetwork", "hostPID", "hostIPC"]) if (pod[f] === true) out.push(f);
+  for (const f of ["hostNetwork", "hostPID", "hostIPC"] as const) if (pod[f] === true) out.push(f);
   for (const v of pod.volumes ?? []) if (v.hostPath) out.push(`hostPath ${v.hostPath.path}`);
   return out;
 }
 
 /** What a workload's containers lack of the stack's pod security; [] when nothing. */
-function containerProblems(o: K8sObject): string[] {
+function containerProblems(o: Deployment | DaemonSet | StatefulSet): string[] {
   const pod = o.spec.template.spec;
   const id = resourceId(o);
   const problems: string[] = [];
-  const podSc = pod.securityContext ?? {};
+  const podSc: SecurityContext = pod.securityContext ?? {};
   if (podSc.seccompProfile?.type !== "RuntimeDefault") {
     problems.push(`${id}: seccompProfile is not RuntimeDefault`);
   }
@@ -67,7 +81,7 @@ function containerProblems(o: K8sObject): string[] {
     if ((c.securityContext?.capabilities?.add ?? []).length > 0) {
       problems.push(`${where}: adds capabilities`);
     }
-    for (const kind of ["requests", "limits"]) {
+    for (const kind of ["requests", "limits"] as const) {
       for (const r of ["cpu", "memory"]) {
         if (c.resources?.[kind]?.[r] === undefined) problems.push(`${where}: no ${r} ${kind}`);
       }
@@ -137,7 +151,7 @@ Deno.test("kustomizeBuild(base) renders every object the overlays, checks and do
   const ids = new Set(objects.map(resourceId));
   assert.deepEqual(expected.filter((id) => !ids.has(id)), []);
   // Generated ConfigMaps carry a content hash, so they are found by prefix.
-  const configMaps = findObjects(objects, "ConfigMap").map((o) => o.metadata.name);
+  const configMaps = objectsOf(objects, "ConfigMap").map((o) => o.metadata.name);
   for (const prefix of ["grafana-config-", "grafana-datasources-", "grafana-dashboard-provider-"]) {
     assert.equal(configMaps.filter((n) => n.startsWith(prefix)).length, 1, prefix);
   }
@@ -150,7 +164,7 @@ Deno.test("kustomizeBuild(base) renders every object the overlays, checks and do
 
 Deno.test("kustomizeBuild(base) locks down every container, node-exporter's host access excepted", async () => {
   const objects = await baseObjects();
-  const workloads = objects.filter((o) => WORKLOADS.has(o.kind));
+  const workloads = objects.filter(isWorkload);
   assert.deepEqual(workloads.map(resourceId).sort(), [
     "DaemonSet/monitoring/node-exporter",
     "Deployment/monitoring/grafana",
@@ -168,7 +182,7 @@ Deno.test("kustomizeBuild(base) locks down every container, node-exporter's host
   ]]);
   // The host's filesystems are only read.
   const nodeExporter = one(objects, "DaemonSet", "node-exporter").spec.template.spec;
-  const mounts = nodeExporter.containers[0].volumeMounts as Json[];
+  const mounts = nodeExporter.containers[0]?.volumeMounts ?? [];
   assert.deepEqual(mounts.map((m) => [m.mountPath, m.readOnly]), [
     ["/host/proc", true],
     ["/host/sys", true],
@@ -199,14 +213,14 @@ Deno.test("kustomizeBuild(base) runs Prometheus and Alertmanager non-root with r
     );
   }
   const thanos = one(objects, "Prometheus", "k8s").spec.thanos;
-  assert.deepEqual(Object.keys(thanos.resources.limits).sort(), ["cpu", "memory"]);
+  assert.deepEqual(Object.keys(thanos?.resources?.limits ?? {}).sort(), ["cpu", "memory"]);
 });
 
 Deno.test("kustomizeBuild(base) makes Thanos Query deduplicate by the Prometheus replica label", async () => {
   const objects = await baseObjects();
   const prometheus = one(objects, "Prometheus", "k8s");
-  const args: string[] = one(objects, "Deployment", "thanos-query").spec.template.spec
-    .containers[0].args;
+  const args = one(objects, "Deployment", "thanos-query").spec.template.spec.containers[0]?.args ??
+    [];
   const replicaLabels = args
     .filter((a) => a.startsWith("--query.replica-label="))
     .map((a) => a.slice("--query.replica-label=".length));
@@ -220,10 +234,11 @@ Deno.test("kustomizeBuild(base) makes Thanos Query deduplicate by the Prometheus
   );
   const query = one(objects, "Deployment", "thanos-query");
   const container = query.spec.template.spec.containers[0];
+  assert.ok(container);
   assert.deepEqual(
     expandedArgs({
       ...container,
-      env: [...container.env, { name: "CLUSTER_DOMAIN", value: "c.l" }],
+      env: [...(container.env ?? []), { name: "CLUSTER_DOMAIN", value: "c.l" }],
     }, query)
       .filter((a) => a.startsWith("--endpoint=")),
     ["--endpoint=dnssrv+_grpc._tcp.thanos-sidecar.monitoring.svc.c.l"],
@@ -240,7 +255,7 @@ Deno.test("kustomizeBuild(base) has the thanos-sidecar Service select the Promet
     JSON.stringify(sidecar.spec.selector),
   );
   assert.deepEqual(
-    sidecar.spec.ports.find((p: Json) => p.name === "grpc"),
+    sidecar.spec.ports?.find((p) => p.name === "grpc"),
     { name: "grpc", port: 10901, targetPort: "grpc" },
   );
   // The PodDisruptionBudget and the Service of Prometheus cover the same pods.
@@ -252,11 +267,11 @@ Deno.test("kustomizeBuild(base) has the thanos-sidecar Service select the Promet
 
 Deno.test("kustomizeBuild(base) points Grafana's datasources at the thanos-query Service", async () => {
   const objects = await baseObjects();
-  const cm = findObjects(objects, "ConfigMap").find((o) =>
+  const cm = objectsOf(objects, "ConfigMap").find((o) =>
     o.metadata.name.startsWith("grafana-datasources-")
   );
   assert.ok(cm);
-  const datasources: Json[] = parse(cm.data["datasources.yaml"]).datasources;
+  const datasources: Json[] = parse(cm.data?.["datasources.yaml"] ?? "").datasources;
   assert.deepEqual(datasources.map((d) => [d.uid, d.type, d.isDefault]), [
     ["thanos-query", "prometheus", true],
     ["thanos-query-replicas", "prometheus", false],
@@ -267,14 +282,15 @@ Deno.test("kustomizeBuild(base) points Grafana's datasources at the thanos-query
   const ds = datasources[0];
   const url = new URL(ds.url);
   const service = one(objects, "Service", "thanos-query");
-  const http = service.spec.ports.find((p: Json) => p.name === "http");
+  const http = service.spec.ports?.find((p) => p.name === "http");
+  assert.ok(http);
   // The short name: Grafana runs in the Service's namespace, whichever a cluster picks.
   assert.equal(url.hostname, service.metadata.name);
   assert.equal(service.metadata.namespace, cm.metadata.namespace);
   assert.equal(Number(url.port), http.port);
   assert.equal(http.port, 10902);
   // The Deployment mounts this very ConfigMap as its datasource provisioning.
-  const volumes: Json[] = one(objects, "Deployment", "grafana").spec.template.spec.volumes;
+  const volumes = one(objects, "Deployment", "grafana").spec.template.spec.volumes ?? [];
   assert.equal(
     volumes.find((v) => v.name === "datasources")?.configMap?.name,
     cm.metadata.name,
@@ -283,14 +299,14 @@ Deno.test("kustomizeBuild(base) points Grafana's datasources at the thanos-query
 
 Deno.test("kustomizeBuild(base) mounts every grafana_dashboard ConfigMap into Grafana", async () => {
   const objects = await baseObjects();
-  const dashboards = findObjects(objects, "ConfigMap")
+  const dashboards = objectsOf(objects, "ConfigMap")
     .filter((o) => o.metadata.labels?.grafana_dashboard === "1")
     .map((o) => o.metadata.name)
     .sort();
-  const volumes: Json[] = one(objects, "Deployment", "grafana").spec.template.spec.volumes;
-  const mounted: string[] = volumes.flatMap((v) => v.configMap?.name ?? []).filter((
-    n: string,
-  ) => n.startsWith("grafana-dashboards-")).sort();
+  const volumes = one(objects, "Deployment", "grafana").spec.template.spec.volumes ?? [];
+  const mounted = volumes.flatMap((v) => v.configMap?.name ?? []).filter((n) =>
+    n.startsWith("grafana-dashboards-")
+  ).sort();
   assert.ok(dashboards.length > 0);
   assert.deepEqual(mounted, dashboards);
 });
@@ -299,7 +315,7 @@ Deno.test("kustomizeBuild(base) lets only Prometheus reach Grafana and Thanos Qu
   // The ingress controller's namespace is per cluster: the overlays add its policies.
   const objects = await baseObjects();
   const peers = (name: string) =>
-    one(objects, "NetworkPolicy", name).spec.ingress.flatMap((r: Json) => r.from);
+    (one(objects, "NetworkPolicy", name).spec.ingress ?? []).flatMap((r) => r.from);
   const prometheus = {
     podSelector: {
       matchLabels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "k8s" },
@@ -310,31 +326,31 @@ Deno.test("kustomizeBuild(base) lets only Prometheus reach Grafana and Thanos Qu
     { podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana" } } },
     prometheus,
   ]);
-  assert.deepEqual(findObjects(objects, "Ingress"), []);
+  assert.deepEqual(objectsOf(objects, "Ingress"), []);
 });
 
 Deno.test("kustomizeBuild(base) labels every ServiceMonitor so the Prometheus selectors pick it up", async () => {
   const objects = await baseObjects();
   const spec = one(objects, "Prometheus", "k8s").spec;
   const stack = { "monitoring.dev/stack": "platform" };
-  for (const s of ["serviceMonitor", "podMonitor", "rule"]) {
-    assert.deepEqual(spec[`${s}Selector`], { matchLabels: stack }, s);
-    assert.deepEqual(spec[`${s}NamespaceSelector`], {}, s);
+  for (const s of ["serviceMonitor", "podMonitor", "rule"] as const) {
+    assert.deepEqual(spec[`${s}Selector` as const], { matchLabels: stack }, s);
+    assert.deepEqual(spec[`${s}NamespaceSelector` as const], {}, s);
   }
-  const unlabelled = findObjects(objects, "ServiceMonitor")
+  const unlabelled = objectsOf(objects, "ServiceMonitor")
     .filter((o) => !labelSelectorMatches(spec.serviceMonitorSelector, o.metadata.labels ?? {}));
   assert.deepEqual(unlabelled.map(resourceId), []);
   // Each ServiceMonitor selects exactly one Service of base, and names ports it has.
-  const services = findObjects(objects, "Service");
-  const mismatches = findObjects(objects, "ServiceMonitor").flatMap((sm) => {
+  const services = objectsOf(objects, "Service");
+  const mismatches = objectsOf(objects, "ServiceMonitor").flatMap((sm) => {
     const matched = services.filter((s) =>
       labelSelectorMatches(sm.spec.selector, s.metadata.labels ?? {})
     );
     if (matched.length !== 1) return [`${sm.metadata.name}: selects ${matched.length} Services`];
-    const ports = new Set((matched[0]?.spec.ports ?? []).map((p: Json) => p.name));
+    const ports = new Set((matched[0]?.spec.ports ?? []).map((p) => p.name));
     return sm.spec.endpoints
-      .filter((e: Json) => !ports.has(e.port))
-      .map((e: Json) => `${sm.metadata.name}: no port ${e.port}`);
+      .filter((e) => !ports.has(e.port))
+      .map((e) => `${sm.metadata.name}: no port ${e.port}`);
   });
   assert.deepEqual(mismatches, []);
 });
@@ -377,12 +393,12 @@ Deno.test("kustomizeBuild(base) uses versions.json images without a tag, for the
   const objects = await baseObjects();
   const pinned = new Set(Object.values(loadVersions().images).map((p) => p.image));
   const images = objects
-    .filter((o) => WORKLOADS.has(o.kind))
-    .flatMap((o) => o.spec.template.spec.containers.map((c: Json) => c.image as string));
+    .filter(isWorkload)
+    .flatMap((o) => o.spec.template.spec.containers.map((c) => c.image));
   assert.deepEqual(images.filter((i) => !pinned.has(i)), []);
   // The config reloader's image comes from a variable the overlay sets (versions.json).
-  const operatorArgs: string[] = one(objects, "Deployment", "prometheus-operator").spec.template
-    .spec.containers[0].args;
+  const operatorArgs =
+    one(objects, "Deployment", "prometheus-operator").spec.template.spec.containers[0]?.args ?? [];
   assert.deepEqual(
     operatorArgs.filter((a) => a.startsWith("--prometheus-config-reloader")),
     ["--prometheus-config-reloader=$(CONFIG_RELOADER_IMAGE)"],
@@ -401,11 +417,11 @@ Deno.test("kustomizeBuild() of base under another namespace moves every object a
       objects.filter((o) => o.metadata.namespace !== undefined).map((o) => o.metadata.namespace),
     );
     assert.deepEqual([...namespaces], ["observability"]);
-    assert.deepEqual(findObjects(objects, "Namespace").map((o) => o.metadata.name), [
+    assert.deepEqual(objectsOf(objects, "Namespace").map((o) => o.metadata.name), [
       "observability",
     ]);
-    const subjects = findObjects(objects, "ClusterRoleBinding")
-      .flatMap((b) => b.subjects.map((s: Json) => `${s.namespace}/${s.name}`))
+    const subjects = objectsOf(objects, "ClusterRoleBinding")
+      .flatMap((b) => (b.subjects ?? []).map((s) => `${s.namespace}/${s.name}`))
       .sort();
     assert.deepEqual(subjects, [
       "observability/kube-state-metrics",

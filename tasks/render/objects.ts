@@ -1,7 +1,8 @@
 /**
  * The Kubernetes objects the tasks read, typed: a misspelt field is a type error. Only the fields
  * some task reads are declared; every field is optional where the API lets it be absent, since a
- * render under check may be wrong (kubeconform and the API server judge the rest). A rendered
+ * render under check may be wrong (kubeconform and the API server judge the rest), so a workload's
+ * selector, required by the API, is optional here too. A rendered
  * object is a `K8sObject` (kind, name, labels); `isKind()` narrows it to its kind.
  */
 import type { LabelSelector } from "./selectors.ts";
@@ -251,7 +252,8 @@ export interface PodStatus {
 /** A Pod as read from the API server. */
 export interface Pod extends K8sObject {
   spec: PodSpec;
-  status?: PodStatus;
+  /** Undefined on a pod the node agent holds before the API server gave it a status. */
+  status?: PodStatus | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,7 +275,7 @@ export interface Deployment extends K8sObject {
   spec: {
     replicas?: number;
     paused?: boolean;
-    selector: LabelSelector;
+    selector?: LabelSelector;
     template: PodTemplateSpec;
   };
   status?: RolloutStatus;
@@ -283,7 +285,7 @@ export interface StatefulSet extends K8sObject {
   spec: {
     replicas?: number;
     serviceName?: string;
-    selector: LabelSelector;
+    selector?: LabelSelector;
     template: PodTemplateSpec;
     updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } };
     volumeClaimTemplates?: PersistentVolumeClaim[];
@@ -292,7 +294,7 @@ export interface StatefulSet extends K8sObject {
 }
 
 export interface DaemonSet extends K8sObject {
-  spec: { selector: LabelSelector; template: PodTemplateSpec };
+  spec: { selector?: LabelSelector; template: PodTemplateSpec };
   status?: {
     observedGeneration?: number;
     desiredNumberScheduled?: number;
@@ -303,12 +305,12 @@ export interface DaemonSet extends K8sObject {
 }
 
 export interface ReplicaSet extends K8sObject {
-  spec: { replicas?: number; selector: LabelSelector; template: PodTemplateSpec };
+  spec: { replicas?: number; selector?: LabelSelector; template: PodTemplateSpec };
   status?: RolloutStatus;
 }
 
 export interface Job extends K8sObject {
-  spec: { template: PodTemplateSpec };
+  spec: { selector?: LabelSelector; template: PodTemplateSpec };
   status?: { conditions?: Condition[] };
 }
 
@@ -448,11 +450,57 @@ export interface CustomResourceDefinition extends K8sObject {
   status?: { conditions?: Condition[] };
 }
 
+export interface Node extends K8sObject {
+  spec?: { podCIDR?: string; unschedulable?: boolean };
+  status?: {
+    conditions?: Condition[];
+    addresses?: { type: string; address: string }[];
+    capacity?: Record<string, string>;
+    allocatable?: Record<string, string>;
+  };
+}
+
+export interface Namespace extends K8sObject {
+  status?: { phase?: string };
+}
+
+export interface ServiceAccount extends K8sObject {
+  automountServiceAccountToken?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Access control
+
+export interface PolicyRule {
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+  verbs: string[];
+}
+
+export interface ClusterRole extends K8sObject {
+  rules?: PolicyRule[];
+}
+
+export interface Role extends K8sObject {
+  rules?: PolicyRule[];
+}
+
+export interface RoleBinding extends K8sObject {
+  roleRef: { apiGroup: string; kind: string; name: string };
+  subjects?: { kind: string; name: string; namespace?: string; apiGroup?: string }[];
+}
+
+export type ClusterRoleBinding = RoleBinding;
+
 // ---------------------------------------------------------------------------------------------
 // prometheus-operator
 
 export interface Endpoint {
   port?: string;
+  /** PodMonitor only. */
+  portNumber?: number;
   targetPort?: number | string;
   path?: string;
   scheme?: string;
@@ -487,6 +535,7 @@ export interface PrometheusRule extends K8sObject {
         record?: string;
         expr?: string | number;
         for?: string;
+        keep_firing_for?: string;
         labels?: Record<string, string>;
         annotations?: Record<string, string>;
       }[];
@@ -522,8 +571,11 @@ export interface Prometheus extends K8sObject {
     additionalArgs?: { name: string; value?: string }[];
     thanos?: { image?: string; version?: string; resources?: Resources };
     serviceMonitorSelector?: LabelSelector;
+    serviceMonitorNamespaceSelector?: LabelSelector;
     podMonitorSelector?: LabelSelector;
+    podMonitorNamespaceSelector?: LabelSelector;
     ruleSelector?: LabelSelector;
+    ruleNamespaceSelector?: LabelSelector;
     alerting?: { alertmanagers?: { name: string; namespace?: string; port?: string }[] };
   };
   status?: { conditions?: Condition[] };
@@ -533,6 +585,8 @@ export interface Alertmanager extends K8sObject {
   spec: OperatorCrSpec & {
     configSecret?: string;
     alertmanagerConfiguration?: { name: string };
+    clusterPeerTimeout?: string;
+    retention?: string;
   };
   status?: { conditions?: Condition[] };
 }
@@ -559,6 +613,13 @@ export interface Kinds {
   PersistentVolume: PersistentVolume;
   StorageClass: StorageClass;
   CustomResourceDefinition: CustomResourceDefinition;
+  Node: Node;
+  Namespace: Namespace;
+  ServiceAccount: ServiceAccount;
+  ClusterRole: ClusterRole;
+  Role: Role;
+  ClusterRoleBinding: ClusterRoleBinding;
+  RoleBinding: RoleBinding;
   ServiceMonitor: ServiceMonitor;
   PodMonitor: PodMonitor;
   PrometheusRule: PrometheusRule;
@@ -567,20 +628,31 @@ export interface Kinds {
 }
 export type Kind = keyof Kinds;
 
+/** The type of an object of kind `K`: its own where declared here, `K8sObject` otherwise. */
+export type KindOf<K extends string> = K extends Kind ? Kinds[K] : K8sObject;
+
 /** Narrows an object to its kind. */
 export function isKind<K extends Kind>(o: K8sObject, kind: K): o is Kinds[K] {
   return o.kind === kind;
 }
 
 /** The objects of one kind (and name) among `objects`, typed. */
-export function objectsOf<K extends Kind>(
+export function objectsOf<K extends string>(
   objects: readonly K8sObject[],
   kind: K,
   name?: string,
-): Kinds[K][] {
-  return objects.filter((o): o is Kinds[K] =>
-    isKind(o, kind) && (name === undefined || o.metadata.name === name)
-  );
+): KindOf<K>[] {
+  return objects.filter((o) =>
+    o.kind === kind && (name === undefined || o.metadata.name === name)
+  ) as KindOf<K>[];
+}
+
+/**
+ * An object literal checked against its kind's type (a misspelt field is an error), for code and
+ * tests that write objects: `typed({ kind: "Service", … })`.
+ */
+export function typed<K extends Kind>(o: Kinds[K] & { kind: K }): Kinds[K] {
+  return o;
 }
 
 /** The kinds whose pods come from `spec.template`. */

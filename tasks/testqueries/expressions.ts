@@ -4,7 +4,7 @@
  * JSON), the dashboards' Grafana variables replaced by values Thanos Query can evaluate.
  */
 import { DATASOURCES } from "../dashboards/grafana.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import { isKind, type K8sObject } from "../render/objects.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -68,7 +68,7 @@ function panelsOf(panels: readonly Panel[]): Panel[] {
 export function renderedDashboards(objects: readonly K8sObject[]): Map<string, Json> {
   const out = new Map<string, Json>();
   for (const o of objects) {
-    if (o.kind !== "ConfigMap") continue;
+    if (!isKind(o, "ConfigMap")) continue;
     for (const [key, value] of Object.entries(o.data ?? {})) {
       if (!key.endsWith(".json") || typeof value !== "string") continue;
       try {

@@ -10,7 +10,7 @@ import type { ClusterState } from "../controlplane/state.ts";
 import { parseDuration } from "../model/cluster.ts";
 import type { Versions } from "../model/versions.ts";
 import { runnableImage } from "../node/images.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import { type K8sObject, objectsOf, type Prometheus } from "../render/objects.ts";
 import {
   dashboardExpressions,
   type Expression,
@@ -94,7 +94,7 @@ interface Where {
 function stackTarget(objects: readonly K8sObject[], where: Where): TestTarget {
   const facts = stackFacts(objects);
   const scrapeIntervalMs = parseDuration(facts.prometheus.scrapeInterval);
-  const prom = objects.find((o) => o.kind === "Prometheus") as K8sObject;
+  const prom = objectsOf(objects, "Prometheus")[0] as Prometheus;
   const jobs = new Map<string, ExpectedJob>();
   for (const t of scrapeTargets(objects, prom)) {
     const j = jobs.get(t.job) ?? { job: t.job, fixed: 0, daemonsets: [], notRunnable: [] };

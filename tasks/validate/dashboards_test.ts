@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Finding } from "../model/finding.ts";
 import { BASE_DIR } from "../model/paths.ts";
 import { kustomizeBuild } from "../render/kustomize.ts";
+import { objectsOf } from "../render/objects.ts";
 import {
   lintDashboard,
   lintDashboards,
@@ -231,7 +232,8 @@ Deno.test("base/dashboards/kustomization.yaml packs the dashboards in labelled C
   const files = readDashboardFiles();
   assert.ok(objects.every((o) => o.kind === "ConfigMap" && o.metadata.namespace === undefined));
   assert.ok(objects.every((o) => o.metadata.labels?.grafana_dashboard === "1"));
-  const packed = objects.flatMap((o) => Object.entries(o.data ?? {}));
+  const maps = objectsOf(objects, "ConfigMap");
+  const packed = maps.flatMap((o) => Object.entries(o.data ?? {}));
   assert.deepEqual(
     packed.map(([name]) => name).sort(),
     files.map((f) => f.file.replace(/^.*\//, "")).sort(),
@@ -240,7 +242,7 @@ Deno.test("base/dashboards/kustomization.yaml packs the dashboards in labelled C
     assert.equal(text, files.find((f) => f.file.endsWith(`/${name}`))?.text, name);
   }
   // Argo CD applies server-side, but a ConfigMap still has etcd's 1 MiB limit.
-  for (const o of objects) {
+  for (const o of maps) {
     const size = Object.values(o.data ?? {}).reduce((n: number, t) => n + String(t).length, 0);
     assert.ok(size < 512 * 1024, `${o.metadata.name} holds ${size} bytes`);
   }

@@ -1,11 +1,5 @@
 /** What an Ingress exposes: its backends, and the pods behind them. */
-import {
-  type Ingress,
-  isKind,
-  type K8sObject,
-  objectsOf,
-  type Service,
-} from "../render/objects.ts";
+import { type Ingress, type K8sObject, objectsOf, type Service } from "../render/objects.ts";
 import { podLabelsOf, sameNamespace, serviceSelects } from "./k8s_objects.ts";
 
 export interface IngressBackend {

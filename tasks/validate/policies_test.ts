@@ -1,6 +1,17 @@
 import { REPLICA_LABEL } from "../model/cluster.ts";
 import { deepEqual as assertEquals } from "node:assert/strict";
-import type { K8sObject } from "../render/objects.ts";
+import type {
+  Alertmanager,
+  ConfigMap,
+  DaemonSet,
+  Deployment,
+  Ingress,
+  PodDisruptionBudget,
+  Prometheus,
+  Secret,
+  Service,
+  ServicePort,
+} from "../render/objects.ts";
 import { parseVersions } from "../model/versions.ts";
 import { haPolicies } from "./policies_ha.ts";
 import { consistencyPolicies, parseEndpoint } from "./policies_consistency.ts";
@@ -8,7 +19,7 @@ import { securityPolicies } from "./policies_security.ts";
 
 const meta = (name: string) => ({ name, namespace: "monitoring" });
 
-function prometheus(spec: Record<string, unknown> = {}): K8sObject {
+function prometheus(spec: Record<string, unknown> = {}): Prometheus {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "Prometheus",
@@ -28,7 +39,7 @@ function prometheus(spec: Record<string, unknown> = {}): K8sObject {
   };
 }
 
-const pdb = (name: string, matchLabels: Record<string, string>): K8sObject => ({
+const pdb = (name: string, matchLabels: Record<string, string>): PodDisruptionBudget => ({
   apiVersion: "policy/v1",
   kind: "PodDisruptionBudget",
   metadata: meta(name),
@@ -61,7 +72,7 @@ Deno.test("haPolicies() wants 2 replicas, a budget and hostname anti-affinity", 
 });
 
 Deno.test("haPolicies() accepts one Alertmanager only when the cluster opts out of its HA", () => {
-  const am: K8sObject = {
+  const am: Alertmanager = {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "Alertmanager",
     metadata: meta("main"),
@@ -87,7 +98,7 @@ Deno.test("haPolicies() wants the anti-affinity on the cluster's topology key", 
 
 Deno.test("haPolicies() refuses a budget that blocks every drain", () => {
   const budget = pdb("p", { prometheus: "k8s" });
-  budget.spec = { minAvailable: 2, selector: budget.spec.selector };
+  budget.spec = { minAvailable: 2, selector: { matchLabels: { prometheus: "k8s" } } };
   const found = haPolicies([prometheus(), budget], { prometheusHaOptOut: false });
   assertEquals(found.map((f) => [f.object.metadata.name, f.field, f.message]), [[
     "p",
@@ -97,16 +108,20 @@ Deno.test("haPolicies() refuses a budget that blocks every drain", () => {
   ]]);
 });
 
-function query(args: string[]): K8sObject {
+function query(args: string[]): Deployment {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: meta("thanos-query"),
-    spec: { template: { spec: { containers: [{ name: "thanos-query", args }] } } },
+    spec: { template: { spec: { containers: [{ name: "thanos-query", image: "thanos", args }] } } },
   };
 }
 
-const service = (name: string, selector: Record<string, string>, ports: unknown[]): K8sObject => ({
+const service = (
+  name: string,
+  selector: Record<string, string>,
+  ports: ServicePort[],
+): Service => ({
   apiVersion: "v1",
   kind: "Service",
   metadata: meta(name),
@@ -152,7 +167,7 @@ Deno.test("consistencyPolicies() checks the sidecar Service selector and gRPC po
 
 Deno.test("consistencyPolicies() checks Grafana's datasource URL and the ingress backends", () => {
   const thanos = { service: { name: "thanos-query", port: { name: "http" } } };
-  const ds: K8sObject = {
+  const ds: ConfigMap = {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: meta("grafana-datasources-abc"),
@@ -161,7 +176,7 @@ Deno.test("consistencyPolicies() checks Grafana's datasource URL and the ingress
         "    url: http://thanos-query.monitoring.svc:9090\n",
     },
   };
-  const ingress: K8sObject = {
+  const ingress: Ingress = {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: meta("monitoring"),
@@ -224,7 +239,7 @@ const resources = {
   limits: { cpu: "1", memory: "100Mi" },
 };
 
-function grafana(container: Record<string, unknown>): K8sObject {
+function grafana(container: Record<string, unknown>): Deployment {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -273,7 +288,7 @@ Deno.test("securityPolicies() names every weakened setting of a container", () =
 });
 
 Deno.test("securityPolicies() allows host access to node-exporter only", () => {
-  const ds = (name: string): K8sObject => ({
+  const ds = (name: string): DaemonSet => ({
     apiVersion: "apps/v1",
     kind: "DaemonSet",
     metadata: meta(name),
@@ -298,7 +313,7 @@ Deno.test("securityPolicies() allows host access to node-exporter only", () => {
 });
 
 Deno.test("securityPolicies() refuses Secret data except the Alertmanager configuration", () => {
-  const secret = (name: string): K8sObject => ({
+  const secret = (name: string): Secret => ({
     apiVersion: "v1",
     kind: "Secret",
     metadata: meta(name),
@@ -319,7 +334,7 @@ Deno.test("securityPolicies() refuses the admin API on a Prometheus behind the i
     resources,
   });
   const svc = service("prometheus-k8s", { prometheus: "k8s" }, [{ name: "web", port: 9090 }]);
-  const ingress: K8sObject = {
+  const ingress: Ingress = {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: meta("monitoring"),
