@@ -34,9 +34,6 @@ import {
 /** Alertmanager's default `--cluster.peer-timeout`, when the CR does not set one. */
 const DEFAULT_PEER_TIMEOUT = "15s";
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
 Deno.test("the local cluster survives a replica, a peer and a sidecar going down", async (t) => {
   const t0 = performance.now();
   const objects = (await kustomizeBuild(join(OVERLAYS_DIR, "local"))).objects;

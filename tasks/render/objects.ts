@@ -525,22 +525,22 @@ export interface PodMonitor extends K8sObject {
   };
 }
 
+export interface RuleGroup {
+  name?: string;
+  interval?: string;
+  rules?: {
+    alert?: string;
+    record?: string;
+    expr?: string | number;
+    for?: string;
+    keep_firing_for?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  }[];
+}
+
 export interface PrometheusRule extends K8sObject {
-  spec: {
-    groups?: {
-      name?: string;
-      interval?: string;
-      rules?: {
-        alert?: string;
-        record?: string;
-        expr?: string | number;
-        for?: string;
-        keep_firing_for?: string;
-        labels?: Record<string, string>;
-        annotations?: Record<string, string>;
-      }[];
-    }[];
-  };
+  spec: { groups?: RuleGroup[] };
 }
 
 /** What the Prometheus and Alertmanager CRs share. */

@@ -12,12 +12,11 @@ import {
   type Kinds,
   objectsOf,
   type Prometheus,
+  type RuleGroup,
 } from "../render/objects.ts";
+import type { AlertmanagerConfig } from "./routes.ts";
 import { type LabelSelector, labelSelectorMatches } from "../render/selectors.ts";
 import { alertmanagerConfigOf } from "../validate/routing.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
 
 /** Where the operator's defaults apply when the CR leaves a field out. */
 const OPERATOR_DEFAULTS = {
@@ -41,14 +40,14 @@ export interface StackFacts {
     enableAdminAPI: boolean;
   };
   /** One rule file per PrometheusRule the Prometheus CR selects. */
-  ruleFiles: { name: string; groups: Json[] }[];
+  ruleFiles: { name: string; groups: RuleGroup[] }[];
   alertmanager: {
     name: string;
     replicas: number;
     /** `spec.clusterPeerTimeout`, when the CR sets it. */
     peerTimeout: string | undefined;
     /** The configuration from the Secret, parsed. */
-    config: Json;
+    config: AlertmanagerConfig;
   };
 }
 

@@ -22,7 +22,7 @@ Deno.test("stackFacts() takes replicas, labels and intervals from the Prometheus
   });
   assert.equal(facts.namespace, "monitoring");
   assert.equal(facts.alertmanager.replicas, 3);
-  assert.equal(facts.alertmanager.config.route.receiver, "default");
+  assert.equal(facts.alertmanager.config.route?.receiver, "default");
 });
 
 Deno.test("stackFacts() keeps only the PrometheusRules the CR's ruleSelector picks", () => {

@@ -7,7 +7,7 @@
  * with the reason ImageNotRunnable, and their targets cannot be up).
  */
 import type { ClusterState } from "../controlplane/state.ts";
-import { parseDuration } from "../model/cluster.ts";
+import { parseDuration } from "../model/units.ts";
 import type { Versions } from "../model/versions.ts";
 import { runnableImage } from "../node/images.ts";
 import { type K8sObject, objectsOf, type Prometheus } from "../render/objects.ts";
@@ -20,9 +20,7 @@ import {
 import type { ExpectedEmpty, Mode } from "./expected_empty.ts";
 import { type PodTemplate, podTemplates, scrapeTargets } from "./scrape_targets.ts";
 import { stackFacts } from "./stack_facts.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
+import type { AlertmanagerConfig } from "./routes.ts";
 
 /** Targets each replica should have up for one job: a fixed number plus DaemonSets' pods. */
 export interface ExpectedJob {
@@ -57,7 +55,7 @@ export interface TestTarget {
   workloads: ExpectedWorkload[];
   expressions: Expression[];
   expectedEmpty: ExpectedEmpty[];
-  alertmanagerConfig: Json;
+  alertmanagerConfig: AlertmanagerConfig;
   urls: { thanosQuery: string; alertmanagers: string[]; sink: string | undefined };
 }
 
