@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { command, exitWith, UsageError } from "../cli/command.ts";
-import { readState } from "../controlplane/state.ts";
+import { runningLocalCluster } from "../controlplane/state.ts";
 
 /** The log file of a pod's container among the agent's log folders, or why there is none. Pure. */
 export function findLog(
@@ -43,8 +43,7 @@ export const logsCommand = command({
   options: {},
   positionals: { usage: "<pod|namespace/pod> [container]", min: 1, max: 2 },
   async run({ positionals }) {
-    const state = readState();
-    if (!state) throw new UsageError("no local cluster is running; start one with `deno task up`");
+    const state = runningLocalCluster();
     const root = join(state.dir, "node", "logs");
     const folders = existsSync(root) ? readdirSync(root).sort() : [];
     const found = findLog(

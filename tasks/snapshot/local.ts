@@ -9,7 +9,7 @@
  */
 import { cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { adminClient, type ClusterState, readState } from "../controlplane/state.ts";
+import { adminClient, type ClusterState, runningLocalCluster } from "../controlplane/state.ts";
 import type { KubeClient } from "../kube/client.ts";
 import { claimFolder } from "../node/provisioner.ts";
 import type { Container, Pod, Prometheus } from "../render/objects.ts";
@@ -150,8 +150,7 @@ async function replicaAccess(client: KubeClient, pod: Pod): Promise<ReplicaAcces
 export async function snapshotLocal(opts: LocalSnapshotOptions): Promise<LocalSnapshotResult> {
   const progress = opts.onProgress ?? (() => {});
   const timeoutMs = opts.timeoutMs ?? 300_000;
-  const state = opts.state ?? readState();
-  if (!state) throw new Error("no local cluster is running; start one with `deno task up`");
+  const state = opts.state ?? runningLocalCluster();
   const client = adminClient(state);
   try {
     const crs = (await client.list(PROMETHEUS_API, "Prometheus")).items;
