@@ -21,12 +21,47 @@ import {
   type SecurityContext,
   type StatefulSet,
 } from "./objects.ts";
-import { labelSelectorMatches, mapSelectorMatches } from "./selectors.ts";
+import { type LabelSelector, labelSelectorMatches, mapSelectorMatches } from "./selectors.ts";
 import { coreWaitsOn, SYNC_WAVES, waveOf } from "./sync_waves.ts";
 import { podLabelsOf } from "../validate/k8s_objects.ts";
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
+/** A Grafana datasource of the provisioning file, the fields these tests read. */
+interface Datasource {
+  uid: string;
+  type: string;
+  isDefault: boolean;
+  url: string;
+  jsonData?: { customQueryParameters?: string };
+}
+
+/**
+ * The fields these tests read of the reconcilers' objects in clusters/argocd and clusters/flux:
+ * Argo CD's ApplicationSet and AppProject, Flux's GitRepository and Kustomization.
+ */
+interface ReconcilerObject extends K8sObject {
+  spec: {
+    goTemplate?: boolean;
+    generators?: {
+      git: { repoURL: string; files: { path: string }[] };
+      selector: LabelSelector;
+    }[];
+    template?: {
+      metadata: { annotations?: Record<string, string> };
+      spec: {
+        project: string;
+        source: { repoURL: string; targetRevision?: string; path: string };
+        syncPolicy: { automated?: unknown; syncOptions?: string[] };
+      };
+    };
+    sourceRepos?: string[];
+    url?: string;
+    ref?: unknown;
+    path?: string;
+    prune?: boolean;
+    dependsOn?: { name: string }[];
+    sourceRef?: { name: string };
+  };
+}
 
 let rendered: Promise<K8sObject[]> | undefined;
 function baseObjects(): Promise<K8sObject[]> {
@@ -271,15 +306,16 @@ Deno.test("kustomizeBuild(base) points Grafana's datasources at the thanos-query
     o.metadata.name.startsWith("grafana-datasources-")
   );
   assert.ok(cm);
-  const datasources: Json[] = parse(cm.data?.["datasources.yaml"] ?? "").datasources;
+  const datasources: Datasource[] = parse(cm.data?.["datasources.yaml"] ?? "").datasources;
   assert.deepEqual(datasources.map((d) => [d.uid, d.type, d.isDefault]), [
     ["thanos-query", "prometheus", true],
     ["thanos-query-replicas", "prometheus", false],
   ]);
+  const [ds, replicas] = datasources;
+  assert.ok(ds && replicas);
   // The second one is the same Thanos Query, without deduplication.
-  assert.equal(datasources[1].url, datasources[0].url);
-  assert.equal(datasources[1].jsonData.customQueryParameters, "dedup=false");
-  const ds = datasources[0];
+  assert.equal(replicas.url, ds.url);
+  assert.equal(replicas.jsonData?.customQueryParameters, "dedup=false");
   const url = new URL(ds.url);
   const service = one(objects, "Service", "thanos-query");
   const http = service.spec.ports?.find((p) => p.name === "http");
@@ -433,52 +469,62 @@ Deno.test("kustomizeBuild() of base under another namespace moves every object a
   }
 });
 
-function readDocs(path: string): Json[] {
+function readDocs(path: string): ReconcilerObject[] {
   return parseAllDocuments(readFileSync(path, "utf8")).map((d) => d.toJS());
+}
+
+/** The one document of a file of clusters/. */
+function readDoc(path: string): ReconcilerObject {
+  const [doc] = readDocs(path);
+  assert.ok(doc, `${path} holds a document`);
+  return doc;
 }
 
 Deno.test("clusters/argocd and clusters/flux pin the operator's CRDs at versions.json's tag", () => {
   const tag = loadVersions().images["prometheus-operator"]?.tag;
   assert.match(tag ?? "", /^v\d+\.\d+\.\d+$/);
-  const [argo] = readDocs(join(CLUSTERS_DIR, "argocd", "crds.yaml"));
-  assert.deepEqual(argo.spec.template.spec.source, {
+  const argo = readDoc(join(CLUSTERS_DIR, "argocd", "crds.yaml"));
+  assert.deepEqual(argo.spec.template?.spec.source, {
     repoURL: "https://github.com/prometheus-operator/prometheus-operator.git",
     targetRevision: tag,
     path: "example/prometheus-operator-crd",
   });
-  assert.equal(argo.spec.template.metadata.annotations["argocd.argoproj.io/sync-wave"], "-1");
-  assert.deepEqual(argo.spec.template.spec.syncPolicy.syncOptions, ["ServerSideApply=true"]);
+  assert.equal(argo.spec.template?.metadata.annotations?.["argocd.argoproj.io/sync-wave"], "-1");
+  assert.deepEqual(argo.spec.template?.spec.syncPolicy.syncOptions, ["ServerSideApply=true"]);
   const flux = readDocs(join(CLUSTERS_DIR, "flux", "sources.yaml"))
     .find((d) => d.metadata.name === "prometheus-operator");
-  assert.deepEqual(flux.spec.ref, { tag });
-  const [crds] = readDocs(join(CLUSTERS_DIR, "flux", "crds.yaml"));
+  assert.deepEqual(flux?.spec.ref, { tag });
+  const crds = readDoc(join(CLUSTERS_DIR, "flux", "crds.yaml"));
   assert.equal(crds.spec.path, "./example/prometheus-operator-crd");
   assert.equal(crds.spec.prune, false);
 });
 
 Deno.test("clusters/argocd makes one Application per Argo CD cluster file (not flux, not none), on this repository", () => {
-  const [appset] = readDocs(join(CLUSTERS_DIR, "argocd", "applicationset.yaml"));
-  const [crds] = readDocs(join(CLUSTERS_DIR, "argocd", "crds.yaml"));
-  const [project] = readDocs(join(CLUSTERS_DIR, "argocd", "project.yaml"));
-  const repo = appset.spec.template.spec.source.repoURL;
+  const appset = readDoc(join(CLUSTERS_DIR, "argocd", "applicationset.yaml"));
+  const crds = readDoc(join(CLUSTERS_DIR, "argocd", "crds.yaml"));
+  const project = readDoc(join(CLUSTERS_DIR, "argocd", "project.yaml"));
+  const template = appset.spec.template;
+  assert.ok(template);
+  const repo = template.spec.source.repoURL;
   for (const set of [appset, crds]) {
     assert.equal(set.spec.goTemplate, true);
-    const [generator] = set.spec.generators;
+    const [generator] = set.spec.generators ?? [];
+    assert.ok(generator);
     assert.deepEqual(generator.git.files, [{ path: "clusters/*/cluster.yaml" }]);
     assert.equal(generator.git.repoURL, repo);
     assert.deepEqual(generator.selector.matchExpressions, [
       { key: "spec.reconciler", operator: "NotIn", values: ["flux", "none"] },
     ]);
-    assert.equal(set.spec.template.spec.project, project.metadata.name);
+    assert.equal(set.spec.template?.spec.project, project.metadata.name);
   }
-  assert.equal(appset.spec.template.spec.source.path, "overlays/{{ .metadata.name }}");
-  assert.deepEqual(appset.spec.template.spec.syncPolicy.automated, { prune: true, selfHeal: true });
-  assert.deepEqual(appset.spec.template.spec.syncPolicy.syncOptions, [
+  assert.equal(template.spec.source.path, "overlays/{{ .metadata.name }}");
+  assert.deepEqual(template.spec.syncPolicy.automated, { prune: true, selfHeal: true });
+  assert.deepEqual(template.spec.syncPolicy.syncOptions, [
     "CreateNamespace=true",
     "ServerSideApply=true",
   ]);
-  assert.ok(project.spec.sourceRepos.includes(repo));
-  const [fluxRepo] = readDocs(join(CLUSTERS_DIR, "flux", "sources.yaml"));
+  assert.ok(project.spec.sourceRepos?.includes(repo));
+  const fluxRepo = readDoc(join(CLUSTERS_DIR, "flux", "sources.yaml"));
   assert.equal(fluxRepo.spec.url, repo);
 });
 
@@ -507,7 +553,7 @@ Deno.test("clusters/flux has a Kustomization after the CRDs for every Flux clust
       name: k.metadata.name,
       path: k.spec.path,
       dependsOn: k.spec.dependsOn,
-      source: k.spec.sourceRef.name,
+      source: k.spec.sourceRef?.name,
     })),
     fluxClusters.map((name) => ({
       name: `monitoring-${name}`,
