@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import type { K8sObject, Secret } from "./objects.ts";
 import { coreWaitsOn, outsideWorldDependencies, SYNC_WAVES, waveOf } from "./sync_waves.ts";
 
-// deno-lint-ignore no-explicit-any
-function object(kind: string, name: string, wave?: number, spec?: any): K8sObject {
+/** An object of any kind; `spec` as loose as a render under check may have it. */
+function object(kind: string, name: string, wave?: number, spec?: unknown): K8sObject {
   return {
     apiVersion: "v1",
     kind,

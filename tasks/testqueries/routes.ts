@@ -4,26 +4,9 @@
  * again (test-queries calls any sooner repeat a duplicate). Matchers are read and evaluated by
  * validate/matchers.ts, the one implementation of Alertmanager's matchers.
  */
+import type { Route } from "../model/alertmanager_config.ts";
 import { parseDuration } from "../model/units.ts";
 import { matcherMatches, type MatchOp, parseMatchers } from "../validate/matchers.ts";
-
-/** A route of an Alertmanager configuration, the fields routing reads. */
-export interface Route {
-  receiver?: string;
-  group_wait?: string;
-  group_interval?: string;
-  repeat_interval?: string;
-  match?: Record<string, unknown>;
-  match_re?: Record<string, unknown>;
-  matchers?: unknown[];
-  continue?: boolean;
-  routes?: Route[];
-}
-
-/** The part of an Alertmanager configuration test-queries reads. */
-export interface AlertmanagerConfig {
-  route?: Route;
-}
 
 export interface RouteTiming {
   receiver: string;

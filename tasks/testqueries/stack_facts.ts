@@ -14,7 +14,7 @@ import {
   type Prometheus,
   type RuleGroup,
 } from "../render/objects.ts";
-import type { AlertmanagerConfig } from "./routes.ts";
+import type { AlertmanagerConfig } from "../model/alertmanager_config.ts";
 import { type LabelSelector, labelSelectorMatches } from "../render/selectors.ts";
 import { alertmanagerConfigOf } from "../validate/routing.ts";
 

@@ -20,7 +20,7 @@ import {
 import type { ExpectedEmpty, Mode } from "./expected_empty.ts";
 import { type PodTemplate, podTemplates, scrapeTargets } from "./scrape_targets.ts";
 import { stackFacts } from "./stack_facts.ts";
-import type { AlertmanagerConfig } from "./routes.ts";
+import type { AlertmanagerConfig } from "../model/alertmanager_config.ts";
 
 /** Targets each replica should have up for one job: a fixed number plus DaemonSets' pods. */
 export interface ExpectedJob {
