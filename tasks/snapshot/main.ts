@@ -6,8 +6,8 @@
 import { join, relative } from "node:path";
 import { command, exitWith, UsageError } from "../cli/command.ts";
 import { OVERLAYS_DIR } from "../model/paths.ts";
-import { kustomizeBuild } from "../render/kustomize.ts";
-import { stackFacts } from "../testqueries/stack_facts.ts";
+import { kustomizeBuild, KustomizeError } from "../render/kustomize.ts";
+import { stackFacts, StackFactsError } from "../testqueries/stack_facts.ts";
 import { clusterTarget, gitSteps, planText, snapshotCluster } from "./cluster.ts";
 import { snapshotLocal } from "./local.ts";
 import type { ReplicaSnapshot } from "./replica.ts";
@@ -125,6 +125,10 @@ export const snapshotCommand = command({
       return 0;
     } catch (e) {
       if (e instanceof UsageError) throw e;
+      // A cluster without a render to read is an input error, like an unknown option.
+      if (e instanceof KustomizeError || e instanceof StackFactsError) {
+        throw new UsageError(e.message);
+      }
       io.err(`error: ${(e as Error).message}`);
       return 1;
     }

@@ -57,6 +57,7 @@ Deno.test("deno task snapshot prints its help and exits 2 on usage errors", asyn
       [["--now"], /Unknown option '--now'/],
       [["--out"], /Option '--out <value>' argument missing/],
       [[], /give --local, or --cluster NAME and --context CONTEXT/],
+      [["--cluster", "atlantis", "--context", "c", "--print"], /kustomize build .*atlantis/],
     ] as const
   ) {
     const bad = await run(args);

@@ -23,6 +23,7 @@ import { checkExpressions } from "./check_expressions.ts";
 import { CHECKS, runChecks } from "./checks.ts";
 import { loadExpectedEmpty } from "./expected_empty.ts";
 import { formatJson, formatText, type Report } from "./report.ts";
+import { StackFactsError } from "./stack_facts.ts";
 import { clusterTarget, localTarget, type TestTarget } from "./target.ts";
 
 export interface TestQueriesArgs {
@@ -112,19 +113,25 @@ async function deployedTarget(args: TestQueriesArgs): Promise<TestTarget> {
   if (!existsSync(dir)) {
     throw new UsageError(`no overlay ${dir}; run \`deno task generate ${cluster}\` first`);
   }
-  let render;
-  try {
-    render = await kustomizeBuild(dir);
-  } catch (e) {
-    if (e instanceof KustomizeError) throw new UsageError(e.message);
-    throw e;
-  }
+  const render = await kustomizeBuild(dir);
   return clusterTarget(render.objects, {
     cluster,
     thanosQueryUrl: args.url as string,
     alertmanagerUrl: args.alertmanager,
     expectedEmpty: loadExpectedEmpty(),
   });
+}
+
+/** The target to test; a render kustomize refuses or that lacks a part is an input error. */
+async function targetOf(args: TestQueriesArgs): Promise<TestTarget> {
+  try {
+    return args.local ? await localTargetOf(runningLocalCluster()) : await deployedTarget(args);
+  } catch (e) {
+    if (e instanceof KustomizeError || e instanceof StackFactsError) {
+      throw new UsageError(e.message);
+    }
+    throw e;
+  }
 }
 
 export const testQueriesCommand = command({
@@ -153,9 +160,7 @@ export const testQueriesCommand = command({
   findings: "a check failed",
   async run({ values }, io) {
     const args = testQueriesArgs(values);
-    const target = args.local
-      ? await localTargetOf(runningLocalCluster())
-      : await deployedTarget(args);
+    const target = await targetOf(args);
     const report = await runTestQueries(
       target,
       fetchHttp(),
