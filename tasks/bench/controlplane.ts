@@ -4,6 +4,7 @@
  * sync-wave apply of `overlays/local` (no node: workloads are judged unable to run), and the PR
  * gate's extra cost: the API server's dry-run of each cluster's render, per cluster.
  */
+import { command } from "../cli/command.ts";
 import { join } from "node:path";
 import { startScratchControlPlane } from "../controlplane/scratch.ts";
 import { installCrds, operatorCrds } from "../controlplane/crds.ts";
@@ -17,7 +18,18 @@ import { dryRun } from "../validate/dry_run.ts";
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-export async function bench(_args: string[]): Promise<void> {
+export const benchCommand = command({
+  name: "bench controlplane",
+  summary: "The real control plane's cost: start to ready, the operator's CRDs, the sync-wave " +
+    "apply of overlays/local, and the API server's dry-run of each cluster's render.",
+  options: {},
+  run: async () => {
+    await bench();
+    return 0;
+  },
+});
+
+async function bench(): Promise<void> {
   const cp = await startScratchControlPlane(["controller-manager", "scheduler"]);
   try {
     console.log(`etcd + kube-apiserver start to /readyz ok: ${s(cp.readyMs)}`);

@@ -7,6 +7,7 @@
  *   warm through the CLI, as CI runs it.
  * Figures only; nothing here asserts a time.
  */
+import { command } from "../cli/command.ts";
 import { cp, mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,7 +94,18 @@ async function scenario(title: string, change: (repo: ScratchRepo) => Promise<vo
   }
 }
 
-export async function bench(_args: string[]): Promise<void> {
+export const benchCommand = command({
+  name: "bench diff",
+  summary: "How long deno task diff takes: this checkout warm, and scratch repositories cold, " +
+    "warm in-process and warm through the CLI.",
+  options: {},
+  run: async () => {
+    await bench();
+    return 0;
+  },
+});
+
+async function bench(): Promise<void> {
   await cli(ROOT); // warms this checkout's cache
   const here = median([await cli(ROOT), await cli(ROOT), await cli(ROOT)]);
   const r = await diffRepo(ROOT);

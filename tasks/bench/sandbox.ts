@@ -5,6 +5,7 @@
  * binary: the kernel's and the forwarder's. Its own bridge, prefix, table and addresses (beside a
  * `deno task up`, like the end-to-end test); everything is removed at the end.
  */
+import { command, UsageError } from "../cli/command.ts";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, toolPath } from "../model/paths.ts";
@@ -91,9 +92,24 @@ async function stop(child: Deno.ChildProcess): Promise<void> {
   await child.status;
 }
 
-export async function bench(args: string[]): Promise<void> {
-  if (Deno.uid() !== 0) throw new Error("bench sandbox needs root (namespaces, nftables)");
-  const pods = Number(args[0] ?? 10);
+export const benchCommand = command({
+  name: "bench sandbox",
+  summary: "(root) What the node agent's plumbing costs: pod netns create and delete, spawn to " +
+    "a container's first output, and the memory each sandbox adds.",
+  options: {},
+  positionals: { usage: "[pods]", max: 1 },
+  run: async ({ positionals }) => {
+    const pods = Number(positionals[0] ?? 10);
+    if (!(pods > 0)) {
+      throw new UsageError(`expected a number of pods above 0, found ${positionals[0]}`);
+    }
+    if (Deno.uid() !== 0) throw new UsageError("bench sandbox needs root (namespaces, nftables)");
+    await bench(pods);
+    return 0;
+  },
+});
+
+async function bench(pods: number): Promise<void> {
   rmSync(STATE, { recursive: true, force: true });
   mkdirSync(STATE, { recursive: true });
   await cleanupStale(CFG);

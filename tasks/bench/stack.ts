@@ -7,6 +7,7 @@
  * runs in this Deno process, and every container), summed (RSS; and PSS, where the pages processes
  * share count once).
  */
+import { command } from "../cli/command.ts";
 import { startLocalCluster } from "../stack/local_cluster.ts";
 import { localTargetOf, runTestQueries } from "../testqueries/main.ts";
 import { memoryByCommand, processTree, readProcesses } from "./memory.ts";
@@ -14,8 +15,19 @@ import { memoryByCommand, processTree, readProcesses } from "./memory.ts";
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
-export async function bench(args: string[]): Promise<void> {
-  const cluster = args[0] ?? "local";
+export const benchCommand = command({
+  name: "bench stack",
+  summary: "The local cluster's time to every pod Ready, to the test plan's first pass, of one " +
+    "full test-queries run, and its memory.",
+  options: {},
+  positionals: { usage: "[cluster]", max: 1 },
+  run: async ({ positionals }) => {
+    await bench(positionals[0] ?? "local");
+    return 0;
+  },
+});
+
+async function bench(cluster: string): Promise<void> {
   const t0 = performance.now();
   const local = await startLocalCluster({
     cluster,

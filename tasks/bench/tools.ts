@@ -4,6 +4,7 @@
  * warm is a second run over the result, which must rebuild nothing. `--warm-only` times the
  * per-user cache as it is.
  */
+import { command } from "../cli/command.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,8 +23,19 @@ async function installAll(dirs: InstallDirs): Promise<Map<string, number>> {
   return times;
 }
 
-export async function bench(args: string[]): Promise<void> {
-  const warmOnly = args.includes("--warm-only");
+export const benchCommand = command({
+  name: "bench tools",
+  summary: "Cold and warm install times of the pinned tools.",
+  options: {
+    "warm-only": { type: "boolean", default: false, help: "time the per-user cache as it is" },
+  },
+  run: async ({ values }) => {
+    await bench(values["warm-only"]);
+    return 0;
+  },
+});
+
+async function bench(warmOnly: boolean): Promise<void> {
   const rows: Array<[string, string, string]> = [];
   let coldTotal = NaN;
   let warm: Map<string, number>;

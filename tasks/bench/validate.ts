@@ -6,6 +6,7 @@
  * replaces (for each overlay in turn `kustomize build | kubeconform -strict`, then promtool check
  * rules and amtool check-config file by file), with the ratios and the time per cluster.
  */
+import { command, UsageError } from "../cli/command.ts";
 import {
   cpSync,
   existsSync,
@@ -21,6 +22,7 @@ import { generate } from "../generate/main.ts";
 import { ROOT, SCHEMA_CACHE_DIR, toolPath } from "../model/paths.ts";
 import { run } from "../proc/run.ts";
 import { parseManifests } from "../render/kustomize.ts";
+import { objectsOf } from "../render/objects.ts";
 import { kubeconformSchemaArgs } from "../schemas/layout.ts";
 import { KUBERNETES_VERSION } from "../validate/kubeconform.ts";
 import { alertmanagerConfigOf } from "../validate/routing.ts";
@@ -100,7 +102,7 @@ export async function straightforward(root: string): Promise<number> {
       const objects = parseManifests(built.stdout);
       const dir = join(tmp, name);
       mkdirSync(dir, { recursive: true });
-      for (const o of objects.filter((x) => x.kind === "PrometheusRule")) {
+      for (const o of objectsOf(objects, "PrometheusRule")) {
         const file = join(dir, `${o.metadata.name}.yaml`);
         writeFileSync(file, stringify({ groups: o.spec?.groups ?? [] }));
         if ((await run(toolPath("promtool"), ["check", "rules", file])).code !== 0) failures++;
@@ -118,20 +120,30 @@ export async function straightforward(root: string): Promise<number> {
   return failures;
 }
 
-function parseArgs(args: readonly string[]): { sizes: number[]; example: string } {
-  let sizes = [10, 50, 100];
-  let example = "staging";
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--sizes") {
-      sizes = String(args[++i]).split(",").map(Number).filter((n) => n > 0);
-    } else if (args[i] === "--example") example = String(args[++i]);
-  }
-  return { sizes, example };
-}
+export const benchCommand = command({
+  name: "bench validate",
+  summary: "How long the gate takes: the example repository warm, and synthetic repositories " +
+    "of N clusters, each cold and warm, against the plain pipeline it replaces.",
+  options: {
+    sizes: {
+      type: "string",
+      default: "10,50,100",
+      value: "n,n,…",
+      help: "the numbers of clusters",
+    },
+    example: { type: "string", default: "staging", value: "cluster", help: "the cluster copied" },
+  },
+  run: async ({ values }) => {
+    const sizes = values.sizes.split(",").map(Number);
+    if (!sizes.every((n) => n > 0)) {
+      throw new UsageError(`--sizes expects numbers above 0, found ${values.sizes}`);
+    }
+    await bench(sizes, values.example);
+    return 0;
+  },
+});
 
-export async function bench(args: string[]): Promise<void> {
-  const { sizes, example } = parseArgs(args);
-
+async function bench(sizes: number[], example: string): Promise<void> {
   // The example repository, warm: the CLI as CI runs it, then in-process.
   const cli = async () => {
     const t0 = performance.now();

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { type KubeClient, KubeError } from "../kube/client.ts";
 import { healthOf } from "../kube/health.ts";
 import { loadVersions, type Versions } from "../model/versions.ts";
-import { type K8sObject, parseManifests } from "../render/kustomize.ts";
+import { parseManifests } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { goModDownload } from "../schemas/gomod.ts";
 import { schemaSources } from "../schemas/sources.ts";
 

@@ -7,7 +7,7 @@
  */
 import type { BlockJudge } from "../kube/apply.ts";
 import type { KubeClient } from "../kube/client.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import { isKind, isTemplated, type K8sObject, type Pod } from "../render/objects.ts";
 import { labelSelectorQuery } from "../render/selectors.ts";
 
 /** Waiting reasons that do not pass by waiting. */
@@ -43,7 +43,7 @@ export function missingFromOutside(
 
 /** The reason every pod waits for, when all wait for a permanent one. Pure. */
 export function permanentWait(
-  pods: readonly K8sObject[],
+  pods: readonly Pod[],
   provided: ReadonlySet<string> = new Set(),
 ): string | undefined {
   if (pods.length === 0) return undefined;
@@ -55,7 +55,7 @@ export function permanentWait(
       ]
     ) {
       const w = c.state?.waiting;
-      if (w && (PERMANENT_WAITING as readonly string[]).includes(w.reason)) {
+      if (w?.reason && (PERMANENT_WAITING as readonly string[]).includes(w.reason)) {
         return `${w.reason}: ${w.message ?? c.name}`;
       }
       const outside = w?.message &&
@@ -71,7 +71,7 @@ export function permanentWait(
 function podSelector(obj: K8sObject): string | undefined {
   if (obj.kind === "Prometheus") return `prometheus=${obj.metadata.name}`;
   if (obj.kind === "Alertmanager") return `alertmanager=${obj.metadata.name}`;
-  return obj.spec?.selector ? labelSelectorQuery(obj.spec.selector) : undefined;
+  return isTemplated(obj) && obj.spec?.selector ? labelSelectorQuery(obj.spec.selector) : undefined;
 }
 
 /**
@@ -94,12 +94,10 @@ export function localJudge(client: KubeClient, render: readonly K8sObject[] = []
     if (!WORKLOADS.has(obj.kind)) return undefined;
     const nodes = await client.list("v1", "Node");
     const ready = nodes.items.filter((n) =>
-      (n.status?.conditions ?? []).some((c: { type: string; status: string }) =>
-        c.type === "Ready" && c.status === "True"
-      )
+      (n.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True")
     );
     if (ready.length === 0) return "no Ready node runs pods on this cluster";
-    if (obj.kind === "Pod") return permanentWait([obj], provided);
+    if (isKind(obj, "Pod")) return permanentWait([obj], provided);
     const selector = podSelector(obj);
     if (!selector) return undefined;
     const pods = await client.list("v1", "Pod", {

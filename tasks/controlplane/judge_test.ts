@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
+import type { Pod } from "../render/objects.ts";
 import { missingFromOutside, permanentWait } from "./judge.ts";
 
-const pod = (reason?: string) => ({
+const pod = (reason?: string): Pod => ({
   apiVersion: "v1",
   kind: "Pod",
   metadata: { name: "p" },
+  spec: { containers: [] },
   status: {
     containerStatuses: [{
       name: "grafana",
@@ -48,10 +50,11 @@ Deno.test("missingFromOutside() names a Secret the render does not hold, not one
 });
 
 Deno.test("permanentWait() judges pods waiting for a Secret from outside as blocked", () => {
-  const waiting = {
+  const waiting: Pod = {
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name: "am-0", namespace: "monitoring" },
+    spec: { containers: [] },
     status: {
       containerStatuses: [{
         name: "alertmanager",

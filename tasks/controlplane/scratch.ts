@@ -35,15 +35,3 @@ export async function startScratchControlPlane(
     throw e;
   }
 }
-
-export async function withControlPlane<T>(
-  components: readonly Component[],
-  fn: (cp: ControlPlane) => Promise<T>,
-): Promise<T> {
-  const cp = await startScratchControlPlane(components);
-  try {
-    return await fn(cp);
-  } finally {
-    await cp.stop();
-  }
-}

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { UsageError } from "../cli/command.ts";
 import { CACHE_DIR } from "../model/paths.ts";
 import { KubeClient } from "../kube/client.ts";
 
@@ -54,6 +55,13 @@ export function readState(path = STATE_FILE): ClusterState | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The running cluster's state, or the input error that says how to start one (exit 2). */
+export function runningLocalCluster(path = STATE_FILE): ClusterState {
+  const state = readState(path);
+  if (!state) throw new UsageError("no local cluster is running; start one with `deno task up`");
+  return state;
 }
 
 /** An administrator's client of the running cluster. */

@@ -3,19 +3,22 @@
  * receivers by name (their fields, credentials redacted), inhibit rules, and the rest (global,
  * time intervals, templates). Pure: parsed configurations in, changes out.
  */
+import type {
+  AlertmanagerConfig,
+  InhibitRule,
+  Receiver,
+  Route,
+} from "../model/alertmanager_config.ts";
 import { type Change, type Detail, opOf } from "./change.ts";
 import { diffLines } from "./line_diff.ts";
 import { redactedChanges } from "./redact.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
 
 function list(v: unknown): string {
   return Array.isArray(v) ? `[${v.map(String).join(", ")}]` : String(v);
 }
 
 /** A route's matchers, in either syntax: `severity = "critical"`, `team=~"a|b"`. */
-function matchersOf(route: Json): string[] {
+function matchersOf(route: Route): string[] {
   const out: string[] = [];
   for (const m of route?.matchers ?? []) out.push(String(m));
   for (const [k, v] of Object.entries(route?.match ?? {})) out.push(`${k}="${v}"`);
@@ -33,9 +36,9 @@ const ROUTE_OPTIONS = [
 ] as const;
 
 /** One line per route of the tree, in order, indented by depth: what it matches and where to. */
-export function routeLines(route: Json): string[] {
+export function routeLines(route: Route | undefined): string[] {
   const out: string[] = [];
-  const walk = (r: Json, depth: number) => {
+  const walk = (r: Route | undefined, depth: number) => {
     if (!r || typeof r !== "object") return;
     const matchers = matchersOf(r);
     const what = depth === 0
@@ -58,8 +61,8 @@ export function routeLines(route: Json): string[] {
 }
 
 /** One line per inhibit rule: what silences what, and when. */
-export function inhibitLines(rules: Json): string[] {
-  return (Array.isArray(rules) ? rules : []).map((r: Json) => {
+export function inhibitLines(rules: readonly InhibitRule[] | undefined): string[] {
+  return (Array.isArray(rules) ? rules : []).map((r: InhibitRule) => {
     const side = (prefix: "source" | "target") => {
       const m = [
         ...(r?.[`${prefix}_matchers`] ?? []).map(String),
@@ -80,19 +83,22 @@ function lineChanges(kind: string, before: string[], after: string[]): Change[] 
   );
 }
 
-function receiverMap(config: Json): Map<string, Json> {
-  const out = new Map<string, Json>();
+function receiverMap(config: AlertmanagerConfig | null): Map<string, Receiver> {
+  const out = new Map<string, Receiver>();
   for (const r of config?.receivers ?? []) out.set(String(r?.name), r);
   return out;
 }
 
 /** A receiver's fields but its name. */
-function body(receiver: Json): Json {
+function body(receiver: Receiver | undefined): Record<string, unknown> {
   const { name: _name, ...rest } = receiver ?? {};
   return rest;
 }
 
-function receiverChanges(before: Json, after: Json): Change[] {
+function receiverChanges(
+  before: AlertmanagerConfig | null,
+  after: AlertmanagerConfig | null,
+): Change[] {
   const a = receiverMap(before);
   const b = receiverMap(after);
   const out: Change[] = [];
@@ -131,8 +137,11 @@ function receiverChanges(before: Json, after: Json): Change[] {
 }
 
 /** Everything but routes, receivers and inhibit rules: global, time intervals, templates. */
-function otherChanges(before: Json, after: Json): Change[] {
-  const rest = (c: Json) => {
+function otherChanges(
+  before: AlertmanagerConfig | null,
+  after: AlertmanagerConfig | null,
+): Change[] {
+  const rest = (c: AlertmanagerConfig | null) => {
     const { route: _r, receivers: _re, inhibit_rules: _i, ...others } = c ?? {};
     return others;
   };
@@ -145,7 +154,10 @@ function otherChanges(before: Json, after: Json): Change[] {
 }
 
 /** The changes between two parsed Alertmanager configurations (null: none on that side). */
-export function alertmanagerChanges(before: Json, after: Json): Change[] {
+export function alertmanagerChanges(
+  before: AlertmanagerConfig | null,
+  after: AlertmanagerConfig | null,
+): Change[] {
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
   return [
     ...lineChanges("route", routeLines(before?.route), routeLines(after?.route)),

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { defaultAlertmanagerConfig, mergeConfig } from "../model/cluster.ts";
+import type { AlertmanagerConfig } from "../model/alertmanager_config.ts";
+import { defaultAlertmanagerConfig, mergeConfig } from "../model/merged_cluster.ts";
 import { alertmanagerChanges, inhibitLines, routeLines } from "./alertmanager_diff.ts";
 
 const SECRET = "R0utingKey0123456789abcdefGHIJ";
 
-function config(over: unknown): Record<string, unknown> {
-  return mergeConfig(defaultAlertmanagerConfig(), over) as Record<string, unknown>;
+function config(over: unknown): AlertmanagerConfig {
+  return mergeConfig(defaultAlertmanagerConfig(), over) as AlertmanagerConfig;
 }
 
 Deno.test("routeLines() draws the route tree, one line per route", () => {

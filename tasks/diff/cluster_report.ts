@@ -2,9 +2,9 @@
  * One cluster's report: its two renders compared topic by topic (alerts and rules, settings,
  * Alertmanager, route tests, dashboards), then object by object. Pure.
  */
-import type { K8sObject } from "../render/kustomize.ts";
+import { type AlertmanagerConfig, parseAlertmanagerConfig } from "../model/alertmanager_config.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { alertmanagerConfigOf } from "../validate/routing.ts";
-import { parse } from "yaml";
 import { alertmanagerChanges } from "./alertmanager_diff.ts";
 import type { Change, Section } from "./change.ts";
 import { dashboardChanges, dashboardsOf } from "./dashboards_diff.ts";
@@ -42,14 +42,12 @@ export const SECTION_TITLES = {
   dashboards: "Dashboards",
 } as const;
 
-function alertmanagerConfig(objects: readonly K8sObject[]): unknown {
+function alertmanagerConfig(objects: readonly K8sObject[]): AlertmanagerConfig | null {
   const text = alertmanagerConfigOf(objects);
   if (text === null) return null;
-  try {
-    return parse(text);
-  } catch {
-    return { unparsable: true };
-  }
+  // A configuration that is not YAML shows as a change of its own.
+  const unparsable: AlertmanagerConfig & { unparsable: true } = { unparsable: true };
+  return parseAlertmanagerConfig(text) ?? unparsable;
 }
 
 function section(title: string, changes: Change[]): Section[] {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject, Prometheus } from "../render/objects.ts";
 import { compareCluster, type RenderedCluster } from "./cluster_report.ts";
 
-function prometheus(retention: string): K8sObject {
+function prometheus(retention: string): Prometheus {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "Prometheus",

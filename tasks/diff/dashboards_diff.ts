@@ -3,7 +3,7 @@
  * files of the ConfigMaps Grafana provisions (label `grafana_dashboard`), panels are matched by
  * title (rows' nested panels included) and compared by type, queries and the rest.
  */
-import type { K8sObject } from "../render/kustomize.ts";
+import { isKind, type K8sObject } from "../render/objects.ts";
 import type { Change, Detail } from "./change.ts";
 
 export interface Panel {
@@ -28,13 +28,29 @@ export interface Dashboard {
 /** The label by which Grafana's provisioning sidecar or our Deployment picks dashboards up. */
 export const DASHBOARD_LABEL = "grafana_dashboard";
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
+/** A panel of a dashboard's JSON as written: anything may be missing or of another type. */
+interface PanelJson {
+  id?: unknown;
+  title?: unknown;
+  type?: unknown;
+  targets?: { expr?: unknown; query?: unknown }[];
+  panels?: unknown;
+  [field: string]: unknown;
+}
 
-function panelsOf(list: Json[]): Panel[] {
+/** A dashboard's JSON as written. */
+interface DashboardJson {
+  uid?: unknown;
+  title?: unknown;
+  panels?: unknown;
+  version?: unknown;
+  [field: string]: unknown;
+}
+
+function panelsOf(list: readonly PanelJson[]): Panel[] {
   const out: Panel[] = [];
   const seen = new Map<string, number>();
-  const walk = (items: Json[]) => {
+  const walk = (items: readonly PanelJson[]) => {
     for (const p of items ?? []) {
       if (!p || typeof p !== "object") continue;
       const title = typeof p.title === "string" && p.title !== "" ? p.title : `#${p.id ?? "?"}`;
@@ -44,10 +60,10 @@ function panelsOf(list: Json[]): Panel[] {
       out.push({
         key: n > 1 ? `${title} (${n})` : title,
         type: String(p.type ?? ""),
-        queries: (p.targets ?? []).map((t: Json) => String(t?.expr ?? t?.query ?? "")),
+        queries: (p.targets ?? []).map((t) => String(t?.expr ?? t?.query ?? "")),
         json: JSON.stringify(own),
       });
-      if (Array.isArray(nested)) walk(nested);
+      if (Array.isArray(nested)) walk(nested as PanelJson[]);
     }
   };
   walk(list);
@@ -58,11 +74,11 @@ function panelsOf(list: Json[]): Panel[] {
 export function dashboardsOf(objects: readonly K8sObject[]): Dashboard[] {
   const out: Dashboard[] = [];
   for (const o of objects) {
-    if (o.kind !== "ConfigMap" || o.metadata.labels?.[DASHBOARD_LABEL] === undefined) continue;
+    if (!isKind(o, "ConfigMap") || o.metadata.labels?.[DASHBOARD_LABEL] === undefined) continue;
     for (const [key, text] of Object.entries(o.data ?? {})) {
       if (!key.endsWith(".json")) continue;
       const fallback = `${o.metadata.name}/${key}`;
-      let d: Json;
+      let d: DashboardJson | null;
       try {
         d = JSON.parse(String(text));
       } catch {
@@ -73,7 +89,7 @@ export function dashboardsOf(objects: readonly K8sObject[]): Dashboard[] {
       out.push({
         id: typeof d?.uid === "string" ? d.uid : fallback,
         title: typeof d?.title === "string" ? d.title : fallback,
-        panels: panelsOf(Array.isArray(panels) ? panels : []),
+        panels: panelsOf(Array.isArray(panels) ? panels as PanelJson[] : []),
         settings: Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, JSON.stringify(v)])),
       });
     }

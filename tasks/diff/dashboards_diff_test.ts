@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BASE_DIR } from "../model/paths.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { ConfigMap } from "../render/objects.ts";
 import { dashboardChanges, dashboardsOf } from "./dashboards_diff.ts";
 
-function configMap(name: string, files: Record<string, unknown>): K8sObject {
+function configMap(name: string, files: Record<string, unknown>): ConfigMap {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",

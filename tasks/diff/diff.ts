@@ -6,6 +6,7 @@
  *
  * A cluster whose overlay and base are the same on both sides is unchanged without rendering.
  */
+import { UsageError } from "../cli/command.ts";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,13 +14,13 @@ import type { Finding } from "../model/finding.ts";
 import { loadClusterFromSources } from "../model/load.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
 import { parseVersions, type Versions } from "../model/versions.ts";
-import type { K8sObject } from "../render/kustomize.ts";
-import { type OverlayInputs, overlayInputsFromFiles, renderOverlay } from "../generate/render.ts";
-import { placeholderAlerts, RuleTemplateError } from "../rules/render.ts";
+import type { K8sObject } from "../render/objects.ts";
+import { type OverlayInputs, overlayInputsFromFiles, renderOverlay } from "../generate/overlay.ts";
+import { placeholderAlerts, RuleTemplateError } from "../rules/templates.ts";
 import { ResultCache } from "../validate/cache.ts";
 import { KUBERNETES_VERSION } from "../validate/kubeconform.ts";
 import { Pool } from "../validate/pool.ts";
-import { hashFiles, renderOverlayDir, toolIdentity } from "../validate/render.ts";
+import { hashFiles, renderOverlayDir, toolIdentity } from "../validate/render_cache.ts";
 import { clusterFolders, readRepoFiles, type RepoFiles, under } from "../validate/repo.ts";
 import { alertmanagerConfigOf, parseRouteTests, type RouteCase } from "../validate/routing.ts";
 import { routeReceivers, type ToolEnv } from "../validate/tool_steps.ts";
@@ -59,7 +60,7 @@ export interface DiffResult {
 }
 
 /** Cluster names that exist on neither side. */
-export class UnknownClusterError extends Error {}
+export class UnknownClusterError extends UsageError {}
 
 /** One side of the comparison: its files and what every cluster's render depends on. */
 interface Side {

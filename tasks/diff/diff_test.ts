@@ -9,7 +9,8 @@ import type { Change } from "./change.ts";
 import type { ClusterReport } from "./cluster_report.ts";
 import { diffRepo, type DiffResult } from "./diff.ts";
 import { formatMarkdown, formatText, textSummary } from "./format.ts";
-import { main } from "./main.ts";
+import { runCommand } from "../cli/command.ts";
+import { diffCommand } from "./main.ts";
 import { type ScratchRepo, withScratchRepo } from "./scratch_repo.ts";
 
 const ALL = ["edge", "local", "production", "staging"];
@@ -235,9 +236,9 @@ Deno.test("diffRepo() reports a cluster's heartbeat, Ingress authentication, spr
       "~ Ingress `thanos-query`: authentication: basic, users in Secret `thanos-query-users` → " +
       "service at https://auth.example.com/oauth2/auth",
       "~ NetworkPolicy `grafana-from-ingress-controller`: ingress from: " +
-      "namespace `ingress-nginx` on 3000/TCP → namespace `ingress-system` on 3000/TCP",
+      "namespace `ingress-nginx` on http/TCP → namespace `ingress-system` on http/TCP",
       "~ NetworkPolicy `thanos-query-from-ingress-controller`: ingress from: " +
-      "namespace `ingress-nginx` on 10902/TCP → namespace `ingress-system` on 10902/TCP",
+      "namespace `ingress-nginx` on http/TCP → namespace `ingress-system` on http/TCP",
     ]);
   });
 });
@@ -451,8 +452,11 @@ Deno.test("diffRepo() names broken input with file:line:col on the side it is, a
     assert.match(report(r, "staging").note ?? "", /does not render in the working tree/);
 
     const err: string[] = [];
-    const code = await main([], repo.root, { out: () => {}, err: (l) => err.push(l) });
-    assert.equal(code, 2);
+    const code = await runCommand(diffCommand(repo.root), [], {
+      out: () => {},
+      err: (l) => err.push(l),
+    });
+    assert.equal(code, 1);
     assert.match(
       err.join("\n"),
       /^clusters\/edge\/prometheus\.yaml:11:21: error: spec\.config\.retention_time: .* \(at the base main \(merge base [0-9a-f]{7}\)\)$/m,

@@ -3,11 +3,12 @@
  * of base/, clusters/ and versions.json, one `git cat-file --batch` reads them all. No checkout,
  * no temporary tree.
  */
+import { UsageError } from "../cli/command.ts";
 import { run, runBytes } from "../proc/run.ts";
 import type { RepoFiles } from "../validate/repo.ts";
 
 /** A ref that cannot be used (unknown, not a commit, no repository): a usage error. */
-export class GitRefError extends Error {}
+export class GitRefError extends UsageError {}
 
 /** The paths diff reads from each side. */
 export const DIFF_PATHS = ["base", "clusters", "versions.json"] as const;

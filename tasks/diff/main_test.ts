@@ -1,48 +1,39 @@
 import assert from "node:assert/strict";
-import { main, parseArgs } from "./main.ts";
+import { runCommand } from "../cli/command.ts";
+import { diffCommand } from "./main.ts";
 import { withScratchRepo } from "./scratch_repo.ts";
 
-Deno.test("parseArgs() reads --base, --format and cluster names, and says what is wrong", () => {
-  assert.deepEqual(parseArgs(["--base", "v1.2.0", "--format", "markdown", "staging", "edge"]), {
-    base: "v1.2.0",
-    format: "markdown",
-    clusters: ["staging", "edge"],
-    help: false,
-  });
-  assert.deepEqual(parseArgs([]), { format: "text", clusters: [], help: false });
-  assert.deepEqual(parseArgs(["-h"]), { format: "text", clusters: [], help: true });
-  assert.equal(
-    parseArgs(["--format=json"]),
-    '--format expects text, markdown, github, found "json"',
-  );
-  assert.equal(parseArgs(["--base="]), "--base expects a git ref, found an empty string");
-  assert.match(String(parseArgs(["--base"])), /Option '--base <value>' argument missing/);
-});
-
-Deno.test("main() exits 0 whatever changed, 2 on usage errors, and prints help", async () => {
+Deno.test("deno task diff exits 0 whatever changed, 2 on usage errors, and prints help", async () => {
   await withScratchRepo(["local"], async (repo) => {
-    const io = () => {
+    const run = async (args: readonly string[]) => {
       const out: string[] = [];
       const err: string[] = [];
-      return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
+      const code = await runCommand(diffCommand(repo.root), args, {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+      });
+      return { code, out: out.join("\n"), err: err.join("\n") };
     };
-    const ok = io();
-    assert.equal(await main(["--format", "markdown"], repo.root, ok.io), 0);
-    assert.match(ok.out.join("\n"), /\*\*Unchanged:\*\* `local`/);
-    const help = io();
-    assert.equal(await main(["--help"], repo.root, help.io), 0);
-    assert.match(help.out.join("\n"), /^usage: deno task diff/);
+    const ok = await run(["--format", "markdown"]);
+    assert.equal(ok.code, 0);
+    assert.match(ok.out, /\*\*Unchanged:\*\* `local`/);
+    const help = await run(["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /^usage: deno task diff \[options\] \[cluster…\]/);
+    assert.match(help.out, /--base <ref>/);
     for (
       const [args, message] of [
         [["--base", "no-such-ref"], /"no-such-ref" is not a commit/],
+        [["--base="], /--base expects a git ref, found an empty string/],
+        [["--base"], /Option '--base <value>' argument missing/],
         [["--format", "yaml"], /--format expects text, markdown, github, found "yaml"/],
         [["--nope"], /Unknown option '--nope'/],
         [["atlantis"], /no cluster atlantis in clusters\/ at either side \(clusters: local\)/],
       ] as const
     ) {
-      const bad = io();
-      assert.equal(await main(args, repo.root, bad.io), 2, args.join(" "));
-      assert.match(bad.err.join("\n"), message);
+      const bad = await run(args);
+      assert.equal(bad.code, 2, args.join(" "));
+      assert.match(bad.err, message);
     }
   });
 });

@@ -5,7 +5,7 @@
  * other objects the credentials a mistake could put there are redacted (`redactManifest()`).
  */
 import { stringify } from "yaml";
-import type { K8sObject } from "../render/kustomize.ts";
+import { isKind, type K8sObject } from "../render/objects.ts";
 import { ALERTMANAGER_CONFIG_KEY, ALERTMANAGER_CONFIG_SECRET } from "../validate/routing.ts";
 import type { ChangeOp } from "./change.ts";
 import { diffLines, unifiedHunks } from "./line_diff.ts";
@@ -48,9 +48,12 @@ function decode(b64: string): string | null {
   }
 }
 
+/** An object as diff shows it; a Secret's data decoded (and redacted) under its own key. */
+export type Shown = K8sObject & { "data (decoded)"?: Record<string, string> };
+
 /** An object as diff shows it: Secrets decoded, credentials redacted, other secret data hidden. */
-export function shown(o: K8sObject): K8sObject {
-  if (o.kind !== "Secret") return redactManifest(o);
+export function shown(o: K8sObject): Shown {
+  if (!isKind(o, "Secret")) return redactManifest(o);
   const isConfig = o.metadata.name.replace(HASH_SUFFIX, "") === ALERTMANAGER_CONFIG_SECRET;
   const show = (key: string, text: string | null): string => {
     if (isConfig && key === ALERTMANAGER_CONFIG_KEY && text !== null) return redactYamlText(text);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { ConfigMap, Secret } from "../render/objects.ts";
 import { manifestDiff, shown } from "./manifest_diff.ts";
 
 const SECRET = "S3cretToken0123456789abcdefXYZ";
@@ -8,7 +8,7 @@ function b64(s: string): string {
   return btoa(String.fromCharCode(...new TextEncoder().encode(s)));
 }
 
-function amSecret(config: string): K8sObject {
+function amSecret(config: string): Secret {
   return {
     apiVersion: "v1",
     kind: "Secret",
@@ -17,7 +17,7 @@ function amSecret(config: string): K8sObject {
   };
 }
 
-function cm(name: string, value: string): K8sObject {
+function cm(name: string, value: string): ConfigMap {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
@@ -64,7 +64,7 @@ Deno.test("manifestDiff() shows the Alertmanager configuration decoded, never a 
 });
 
 Deno.test("shown() hides the data of other Secrets, and manifestDiff() says when it changed", () => {
-  const other = (v: string): K8sObject => ({
+  const other = (v: string): Secret => ({
     apiVersion: "v1",
     kind: "Secret",
     metadata: { name: "grafana-admin" },

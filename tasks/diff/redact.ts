@@ -13,7 +13,7 @@ import {
   inlineCredential,
   looksLikeToken,
 } from "../model/credentials.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import { type ConfigMap, isKind, type K8sObject } from "../render/objects.ts";
 import { leaves, type ValueChange } from "./change.ts";
 
 export const REDACTED = "(redacted)";
@@ -81,7 +81,7 @@ function redactYamlIfNeeded(text: string): string {
  * values, URL annotations (an Ingress's auth-url), a ConfigMap's ini and YAML files. Secrets are
  * shown by `shown()` of manifest_diff.ts, which hides their data.
  */
-export function redactManifest(o: K8sObject): K8sObject {
+export function redactManifest<T extends K8sObject>(o: T): T {
   const walk = (v: unknown, key: string): unknown => {
     if (Array.isArray(v)) {
       if (key !== "env") return v.map((item) => walk(item, ""));
@@ -102,9 +102,10 @@ export function redactManifest(o: K8sObject): K8sObject {
       }),
     );
   };
-  const out = walk(o, "") as K8sObject;
-  if (o.kind === "ConfigMap" && o.data) {
-    out.data = Object.fromEntries(
+  const out = walk(o, "") as T;
+  if (isKind(o, "ConfigMap") && o.data) {
+    const config = out as ConfigMap;
+    config.data = Object.fromEntries(
       Object.entries(o.data).map(([k, v]) => {
         if (typeof v !== "string") return [k, v];
         if (k.endsWith(".ini")) return [k, redactIniText(v)];

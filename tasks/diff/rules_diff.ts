@@ -3,7 +3,7 @@
  * with old → new expression, `for`, severity and other labels, and the parameters of
  * `PrometheusConfig.spec.rules` behind a changed threshold, by name.
  */
-import type { K8sObject } from "../render/kustomize.ts";
+import { isKind, type K8sObject } from "../render/objects.ts";
 import { type Change, type Detail, opOf, valueChanges } from "./change.ts";
 
 export interface RuleEntry {
@@ -22,7 +22,7 @@ export interface RuleEntry {
 export function rulesOf(objects: readonly K8sObject[]): RuleEntry[] {
   const out: RuleEntry[] = [];
   for (const o of objects) {
-    if (o.kind !== "PrometheusRule") continue;
+    if (!isKind(o, "PrometheusRule")) continue;
     for (const g of o.spec?.groups ?? []) {
       for (const r of g?.rules ?? []) {
         const type = r?.alert !== undefined ? "alert" : "record";

@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import { RuleParams, ruleParamValues } from "../model/rule_params.ts";
-import type { K8sObject } from "../render/kustomize.ts";
-import { loadRuleTemplates, placeholderAlerts, renderRuleSets } from "../rules/render.ts";
+import type { K8sObject, PrometheusRule } from "../render/objects.ts";
+import { loadRuleTemplates, placeholderAlerts, renderRuleSets } from "../rules/templates.ts";
 import { prometheusRule } from "../generate/rules.ts";
 import { pairRules, paramChanges, ruleChanges, rulesOf } from "./rules_diff.ts";
 
-function ruleObject(name: string, groups: unknown[]): K8sObject {
+function ruleObject(
+  name: string,
+  groups: NonNullable<PrometheusRule["spec"]["groups"]>,
+): PrometheusRule {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PrometheusRule",

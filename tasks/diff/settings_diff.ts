@@ -8,17 +8,36 @@
  * are never read out: a variable filled from a Secret says which, an inline credential reads
  * `(redacted)`.
  */
-import { parse } from "yaml";
-import type { K8sObject } from "../render/kustomize.ts";
+import {
+  type Affinity,
+  type DaemonSet,
+  type Deployment,
+  type EnvVar,
+  isKind,
+  type K8sObject,
+  type KeyRef,
+  type NetworkPolicyPeer,
+  type NetworkPolicyPort,
+  type PersistentVolumeClaim,
+  type PodSpec,
+  type StatefulSet,
+  type TopologySpreadConstraint,
+} from "../render/objects.ts";
+import type { LabelSelector } from "../render/selectors.ts";
 import { parseIni } from "../generate/ini.ts";
-import { INGRESS_AUTH } from "../generate/render.ts";
-import { WATCHDOG_RECEIVER } from "../model/cluster.ts";
+import { INGRESS_AUTH } from "../generate/overlay.ts";
+import { parseAlertmanagerConfig, type Receiver } from "../model/alertmanager_config.ts";
+import { WATCHDOG_RECEIVER } from "../model/merged_cluster.ts";
 import { ALERTMANAGER_CONFIG_SECRET, alertmanagerConfigOf } from "../validate/routing.ts";
 import { type Change, leaves, opOf, valueChanges } from "./change.ts";
 import { redactConfig, redactEnvValue, redactIniValue, redactUrl } from "./redact.ts";
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
+/** A NetworkPolicy's rule of either direction. */
+interface PolicyRule {
+  from?: NetworkPolicyPeer[];
+  to?: NetworkPolicyPeer[];
+  ports?: NetworkPolicyPort[];
+}
 
 /** `subject` and `setting` joined: what the setting is on, and its name. */
 const SEP = "\u0000";
@@ -35,22 +54,32 @@ function putLeaves(out: Map<string, string>, subject: string, setting: string, v
   }
 }
 
-function storageOf(out: Map<string, string>, subject: string, storage: unknown) {
-  // deno-lint-ignore no-explicit-any
-  const claim = (storage as any)?.volumeClaimTemplate?.spec;
+function storageOf(
+  out: Map<string, string>,
+  subject: string,
+  storage:
+    | { volumeClaimTemplate?: { spec?: PersistentVolumeClaim["spec"] } | undefined }
+    | undefined,
+) {
+  const claim = storage?.volumeClaimTemplate?.spec;
   if (!claim) return;
   put(out, subject, "storage size", claim.resources?.requests?.storage);
   put(out, subject, "storage class", claim.storageClassName ?? "(cluster default)");
 }
 
 const WORKLOADS = ["Deployment", "StatefulSet", "DaemonSet"];
+
+/** The workloads whose settings a diff shows. */
+function isWorkload(o: K8sObject): o is Deployment | StatefulSet | DaemonSet {
+  return WORKLOADS.includes(o.kind);
+}
 /** kustomize's content-hash suffix of generated ConfigMaps and Secrets. */
 export const HASH_SUFFIX = /-[a-z0-9]{10}$/;
 
-function selectorText(selector: Json): string {
+function selectorText(selector: LabelSelector | undefined): string {
   const parts = [
     ...Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
-    ...(selector?.matchExpressions ?? []).map((e: Json) =>
+    ...(selector?.matchExpressions ?? []).map((e) =>
       `${e.key} ${e.operator}${e.values ? ` (${e.values.join(", ")})` : ""}`
     ),
   ];
@@ -61,16 +90,19 @@ function selectorText(selector: Json): string {
  * How the replicas of a pod are kept apart, one clause per anti-affinity term or spread
  * constraint: `required apart on kubernetes.io/hostname`; undefined when nothing keeps them apart.
  */
-export function spreadOf(affinity: Json, constraints: Json): string | undefined {
+export function spreadOf(
+  affinity: Affinity | undefined,
+  constraints: readonly TopologySpreadConstraint[] | undefined,
+): string | undefined {
   const anti = affinity?.podAntiAffinity ?? {};
   const clauses = [
-    ...(anti.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t: Json) =>
+    ...(anti.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) =>
       `required apart on ${t?.topologyKey}`
     ),
-    ...(anti.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t: Json) =>
+    ...(anti.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t) =>
       `preferred apart on ${t?.podAffinityTerm?.topologyKey} (weight ${t?.weight})`
     ),
-    ...(Array.isArray(constraints) ? constraints : []).map((c: Json) =>
+    ...(Array.isArray(constraints) ? constraints : []).map((c: TopologySpreadConstraint) =>
       `at most ${c?.maxSkew} more on one ${c?.topologyKey} (${
         c?.whenUnsatisfiable ?? "DoNotSchedule"
       })`
@@ -80,11 +112,11 @@ export function spreadOf(affinity: Json, constraints: Json): string | undefined 
 }
 
 /** A container's environment variable as shown: its value (redacted if a secret) or its source. */
-function envValue(e: Json): string | undefined {
+function envValue(e: EnvVar): string | undefined {
   if (e?.value !== undefined) return redactEnvValue(String(e.name), String(e.value));
   const from = e?.valueFrom;
   if (!from) return "(empty)";
-  const optional = (ref: Json) => (ref.optional ? " (optional)" : "");
+  const optional = (ref: KeyRef) => (ref.optional ? " (optional)" : "");
   if (from.secretKeyRef) {
     const r = from.secretKeyRef;
     return `from Secret \`${r.name}\` key \`${r.key}\`${optional(r)}`;
@@ -116,14 +148,14 @@ export function ingressAuthOf(annotations: Readonly<Record<string, string>>): st
   return undefined;
 }
 
-function peerText(p: Json): string {
+function peerText(p: NetworkPolicyPeer): string {
   if (p?.ipBlock) {
     return `${p.ipBlock.cidr}${p.ipBlock.except ? ` except ${p.ipBlock.except.join(", ")}` : ""}`;
   }
   const named = p?.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"];
   const onlyName = named !== undefined &&
-    Object.keys(p.namespaceSelector.matchLabels).length === 1 &&
-    !p.namespaceSelector.matchExpressions;
+    Object.keys(p.namespaceSelector?.matchLabels ?? {}).length === 1 &&
+    !p.namespaceSelector?.matchExpressions;
   const ns = p?.namespaceSelector === undefined
     ? ""
     : onlyName
@@ -134,12 +166,15 @@ function peerText(p: Json): string {
 }
 
 /** A NetworkPolicy's rules of one direction: `namespace \`ingress-nginx\` on 3000/TCP`. */
-function policyRules(rules: Json, peers: "from" | "to"): string | undefined {
+function policyRules(
+  rules: readonly PolicyRule[] | undefined,
+  peers: "from" | "to",
+): string | undefined {
   if (!Array.isArray(rules)) return undefined;
   if (rules.length === 0) return "none";
-  return rules.map((r: Json) => {
+  return rules.map((r: PolicyRule) => {
     const who = (r?.[peers] ?? []).map(peerText);
-    const ports = (r?.ports ?? []).map((p: Json) =>
+    const ports = (r?.ports ?? []).map((p) =>
       `${p.port ?? "any port"}${p.endPort ? `-${p.endPort}` : ""}/${p.protocol ?? "TCP"}`
     );
     return `${who.length ? who.join(", ") : "anyone"}${
@@ -151,20 +186,16 @@ function policyRules(rules: Json, peers: "from" | "to"): string | undefined {
 /** The heartbeat (where the Watchdog alert is posted, how often) of an Alertmanager configuration. */
 function heartbeatOf(out: Map<string, string>, text: string | null) {
   if (text === null) return;
-  let config: Json;
-  try {
-    config = parse(text);
-  } catch {
-    return;
-  }
-  const receiver = (config?.receivers ?? []).find((r: Json) => r?.name === WATCHDOG_RECEIVER);
+  const config = parseAlertmanagerConfig(text);
+  if (config === null) return;
+  const receiver = (config?.receivers ?? []).find((r) => r?.name === WATCHDOG_RECEIVER);
   if (!receiver) return;
   const s = "Alertmanager configuration";
-  const shown = redactConfig(receiver) as Json;
+  const shown = redactConfig(receiver) as Receiver;
   const targets = Object.entries(shown).filter(([k]) => k.endsWith("_configs")).flatMap((
     [kind, configs],
   ) =>
-    (Array.isArray(configs) ? configs : []).map((c: Json) => {
+    (Array.isArray(configs) ? configs : []).map((c: Record<string, unknown> | null) => {
       const where = Object.entries(c ?? {}).filter(([k, v]) =>
         typeof v === "string" && (k.endsWith("_file") || k === "url" || k.endsWith("_url"))
       ).map(([k, v]) => `${k} ${v}`);
@@ -172,7 +203,7 @@ function heartbeatOf(out: Map<string, string>, text: string | null) {
     })
   );
   put(out, s, "heartbeat", targets.length ? targets.join("; ") : "off (Watchdog goes nowhere)");
-  const route = (config?.route?.routes ?? []).find((r: Json) => r?.receiver === WATCHDOG_RECEIVER);
+  const route = (config?.route?.routes ?? []).find((r) => r?.receiver === WATCHDOG_RECEIVER);
   if (targets.length) put(out, s, "heartbeat interval", route?.repeat_interval);
 }
 
@@ -180,9 +211,9 @@ function heartbeatOf(out: Map<string, string>, text: string | null) {
 export function settingsOf(objects: readonly K8sObject[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const o of objects) {
-    const spec = o.spec ?? {};
     const name = o.metadata.name;
-    if (o.kind === "Prometheus") {
+    if (isKind(o, "Prometheus")) {
+      const spec = o.spec ?? {};
       const s = `Prometheus \`${name}\``;
       put(out, s, "replicas", spec.replicas ?? 1);
       put(out, s, "retention time", spec.retention ?? "(operator default)");
@@ -202,7 +233,8 @@ export function settingsOf(objects: readonly K8sObject[]): Map<string, string> {
       put(out, s, "Thanos sidecar image", spec.thanos?.image);
       put(out, s, "Thanos sidecar version", spec.thanos?.version);
       putLeaves(out, s, "Thanos sidecar resources", spec.thanos?.resources);
-    } else if (o.kind === "Alertmanager") {
+    } else if (isKind(o, "Alertmanager")) {
+      const spec = o.spec ?? {};
       const s = `Alertmanager \`${name}\``;
       put(out, s, "replicas", spec.replicas ?? 1);
       put(out, s, "image", spec.image);
@@ -211,10 +243,11 @@ export function settingsOf(objects: readonly K8sObject[]): Map<string, string> {
       storageOf(out, s, spec.storage);
       put(out, s, "spread", spreadOf(spec.affinity, spec.topologySpreadConstraints));
       putLeaves(out, s, "resources", spec.resources);
-    } else if (WORKLOADS.includes(o.kind)) {
+    } else if (isWorkload(o)) {
+      const spec: Partial<StatefulSet["spec"]> = o.spec ?? {};
       const s = `${o.kind} \`${name}\``;
       if (o.kind !== "DaemonSet") put(out, s, "replicas", spec.replicas ?? 1);
-      const pod = spec.template?.spec ?? {};
+      const pod: Partial<PodSpec> = spec.template?.spec ?? {};
       put(out, s, "spread", spreadOf(pod.affinity, pod.topologySpreadConstraints));
       for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
         put(out, s, `container \`${c.name}\` image`, c.image);
@@ -224,15 +257,17 @@ export function settingsOf(objects: readonly K8sObject[]): Map<string, string> {
         }
       }
       storageOf(out, s, { volumeClaimTemplate: spec.volumeClaimTemplates?.[0] });
-    } else if (o.kind === "Ingress") {
+    } else if (isKind(o, "Ingress")) {
+      const spec = o.spec ?? {};
       const s = `Ingress \`${name}\``;
       put(out, s, "class", spec.ingressClassName);
-      const hosts = (spec.rules ?? []).map((r: { host?: string }) => r.host).filter(Boolean);
+      const hosts = (spec.rules ?? []).map((r) => r.host).filter(Boolean);
       if (hosts.length) put(out, s, "hosts", hosts.join(", "));
-      const tls = (spec.tls ?? []).map((t: { secretName?: string }) => t.secretName);
+      const tls = (spec.tls ?? []).map((t) => t.secretName);
       put(out, s, "TLS", tls.length ? `Secret ${tls.join(", ")}` : "off");
       put(out, s, "authentication", ingressAuthOf(o.metadata.annotations ?? {}));
-    } else if (o.kind === "NetworkPolicy") {
+    } else if (isKind(o, "NetworkPolicy")) {
+      const spec = o.spec ?? {};
       const s = `NetworkPolicy \`${name}\``;
       put(out, s, "ingress from", policyRules(spec.ingress, "from"));
       put(out, s, "egress to", policyRules(spec.egress, "to"));
@@ -240,7 +275,7 @@ export function settingsOf(objects: readonly K8sObject[]): Map<string, string> {
       o.kind === "Secret" && name.replace(HASH_SUFFIX, "") === ALERTMANAGER_CONFIG_SECRET
     ) {
       heartbeatOf(out, alertmanagerConfigOf([o]));
-    } else if (o.kind === "ConfigMap" && name.replace(HASH_SUFFIX, "") === "grafana-config") {
+    } else if (isKind(o, "ConfigMap") && name.replace(HASH_SUFFIX, "") === "grafana-config") {
       const text = o.data?.["grafana.ini"];
       if (typeof text !== "string") continue;
       let ini;

@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
-import type { K8sObject } from "../render/kustomize.ts";
+import type {
+  Alertmanager,
+  ConfigMap,
+  Deployment,
+  Ingress,
+  NetworkPolicy,
+  Prometheus,
+  Secret,
+} from "../render/objects.ts";
 import { settingChanges, settingsOf } from "./settings_diff.ts";
 
-function prometheus(over: Record<string, unknown>): K8sObject {
+function prometheus(over: Record<string, unknown>): Prometheus {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "Prometheus",
@@ -25,19 +33,20 @@ function prometheus(over: Record<string, unknown>): K8sObject {
   };
 }
 
-function deployment(image: string, replicas: number): K8sObject {
+function deployment(image: string, replicas: number): Deployment {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name: "grafana" },
     spec: {
+      selector: { matchLabels: { app: "grafana" } },
       replicas,
       template: { spec: { containers: [{ name: "grafana", image, resources: {} }] } },
     },
   };
 }
 
-function grafanaConfig(ini: string): K8sObject {
+function grafanaConfig(ini: string): ConfigMap {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
@@ -101,7 +110,7 @@ Deno.test("settingsOf() reads the same settings from equal renders: no change", 
 });
 
 Deno.test("settingsOf() reads the Ingress hosts, class and TLS, and Alertmanager's replicas", () => {
-  const ingress = (host: string, tls: boolean): K8sObject => ({
+  const ingress = (host: string, tls: boolean): Ingress => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: { name: "monitoring" },
@@ -111,7 +120,7 @@ Deno.test("settingsOf() reads the Ingress hosts, class and TLS, and Alertmanager
       ...(tls ? { tls: [{ secretName: "monitoring-tls" }] } : {}),
     },
   });
-  const am = (replicas: number): K8sObject => ({
+  const am = (replicas: number): Alertmanager => ({
     apiVersion: "monitoring.coreos.com/v1",
     kind: "Alertmanager",
     metadata: { name: "main" },
@@ -131,7 +140,7 @@ Deno.test("settingsOf() reads the Ingress hosts, class and TLS, and Alertmanager
 
 Deno.test("settingChanges() reports the heartbeat, Ingress authentication, spread, env, database host and network sources, never a secret", () => {
   const SECRET = "hunter2hunter2";
-  const amConfig = (heartbeat: boolean): K8sObject => ({
+  const amConfig = (heartbeat: boolean): Secret => ({
     apiVersion: "v1",
     kind: "Secret",
     metadata: { name: "alertmanager-main-config" },
@@ -163,7 +172,7 @@ Deno.test("settingChanges() reports the heartbeat, Ingress authentication, sprea
         }],
       },
   });
-  const query = (domain: string, mode: "required" | "preferred", key: string): K8sObject => ({
+  const query = (domain: string, mode: "required" | "preferred", key: string): Deployment => ({
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name: "thanos-query" },
@@ -174,6 +183,7 @@ Deno.test("settingChanges() reports the heartbeat, Ingress authentication, sprea
           affinity: affinity(mode, key),
           containers: [{
             name: "thanos-query",
+            image: "quay.io/thanos/thanos",
             env: [
               { name: "CLUSTER_DOMAIN", value: domain },
               {
@@ -186,7 +196,7 @@ Deno.test("settingChanges() reports the heartbeat, Ingress authentication, sprea
       },
     },
   });
-  const grafana = (db: boolean): K8sObject => ({
+  const grafana = (db: boolean): Deployment => ({
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name: "grafana" },
@@ -196,6 +206,7 @@ Deno.test("settingChanges() reports the heartbeat, Ingress authentication, sprea
         spec: {
           containers: [{
             name: "grafana",
+            image: "grafana/grafana",
             env: [
               { name: "GF_SECURITY_ADMIN_PASSWORD", value: SECRET },
               ...(db
@@ -210,13 +221,13 @@ Deno.test("settingChanges() reports the heartbeat, Ingress authentication, sprea
       },
     },
   });
-  const ingress = (annotations: Record<string, string>): K8sObject => ({
+  const ingress = (annotations: Record<string, string>): Ingress => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: { name: "thanos-query", annotations },
     spec: { ingressClassName: "nginx", rules: [{ host: "thanos.example.com" }] },
   });
-  const fromController = (ns: string): K8sObject => ({
+  const fromController = (ns: string): NetworkPolicy => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
     metadata: { name: "thanos-query-from-ingress-controller" },

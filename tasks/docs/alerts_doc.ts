@@ -11,7 +11,7 @@ import {
   type RuleTemplate,
   runbookUrl,
   templatePlaceholders,
-} from "../rules/render.ts";
+} from "../rules/templates.ts";
 import {
   COMPONENT_IDS,
   componentOfRuleSet,

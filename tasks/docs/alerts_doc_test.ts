@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RuleParamInfo } from "../model/rule_params.ts";
-import { type RuleTemplate, RuleTemplateError } from "../rules/render.ts";
+import { type RuleTemplate, RuleTemplateError } from "../rules/templates.ts";
 import { alertRows, defaultValues, parameterAlerts, renderAlertsDoc } from "./alerts_doc.ts";
 
 const TEMPLATE: RuleTemplate = {

@@ -11,12 +11,13 @@ import {
   CLUSTER_FILES,
   type ClusterFileName,
   CSC_API_VERSIONS,
-  defaultAlertmanagerConfig,
   FILE_SCHEMAS,
   REPLICA_LABEL,
   SINGLE_ALERTMANAGER_LOSS,
   SINGLE_PROMETHEUS_LOSS,
 } from "../model/cluster.ts";
+import { defaultAlertmanagerConfig } from "../model/merged_cluster.ts";
+import { childPath } from "../model/field_path.ts";
 import { CLUSTER_SCHEMA_PATH } from "../model/jsonschema.ts";
 import { cell, code, generatedHeader, inline } from "./markdown.ts";
 
@@ -48,7 +49,7 @@ export type FieldExamples = ReadonlyMap<string, readonly FieldExample[]>;
 
 /** One row of a kind's table. */
 export interface FieldRow {
-  /** `spec.extraRules.groups[].rules[].expr`, `spec.config."grafana.ini"`. */
+  /** `spec.extraRules.groups[].rules[].expr`, `spec.config["grafana.ini"]`. */
   path: string;
   type: string;
   required: boolean;
@@ -119,11 +120,6 @@ export function referenceKinds(): KindReference[] {
   }));
 }
 
-function pathJoin(base: string, key: string): string {
-  const name = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? key : JSON.stringify(key);
-  return base === "" ? name : `${base}.${name}`;
-}
-
 function isRecord(s: JsonSchema): boolean {
   return s.properties === undefined && s.additionalProperties !== undefined &&
     s.additionalProperties !== false;
@@ -191,7 +187,7 @@ export function fieldRows(schema: JsonSchema): FieldRow[] {
     const base = isObjectList ? `${path}[]` : path;
     const needed = new Set<string>(fields.required ?? []);
     for (const [key, child] of Object.entries(fields.properties as Record<string, JsonSchema>)) {
-      visit(child, pathJoin(base, key), needed.has(key));
+      visit(child, childPath(base, key), needed.has(key));
     }
   };
   visit(schema, "", true);
@@ -221,7 +217,7 @@ export function collectExamples(files: readonly { path: string; text: string }[]
       if (path !== "") add(`${name} ${path}`, v, f.path);
       if (Array.isArray(v)) v.forEach((item) => walk(item, `${path}[]`));
       else if (v !== null && typeof v === "object") {
-        for (const [k, child] of Object.entries(v)) walk(child, pathJoin(path, k));
+        for (const [k, child] of Object.entries(v)) walk(child, childPath(path, k));
       }
     };
     walk(data, "");
@@ -350,7 +346,7 @@ const NOTES: Partial<Record<ClusterFileName, string[]>> = {
     "([Add a receiver and a route](operations.md#add-a-receiver-and-a-route)).",
   ],
   "grafana.yaml": [
-    '`spec.config."grafana.ini"` sections and keys are merged over `base/grafana/grafana.ini` ' +
+    '`spec.config["grafana.ini"]` sections and keys are merged over `base/grafana/grafana.ini` ' +
     "and the settings that follow from cluster.yaml (`server.domain`, `server.root_url` and " +
     "`security.cookie_secure` from the ingress). Secrets go through `$__file{…}` or environment " +
     "variables, never inline ([Single sign-on](installation.md#single-sign-on)). More than one " +

@@ -64,7 +64,7 @@ Deno.test("fieldRows() lists leaves, described objects, lists and maps with thei
       allowed: "",
       description: "",
     },
-    { path: 'spec."grafana.ini"', type: "map", required: false, allowed: "", description: "" },
+    { path: 'spec["grafana.ini"]', type: "map", required: false, allowed: "", description: "" },
     { path: "spec.groups", type: "list of objects", required: false, allowed: "", description: "" },
     {
       path: "spec.groups[].name",

@@ -10,13 +10,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { stringify } from "yaml";
-import {
-  CLUSTER_FILES,
-  defaultAlertmanagerConfig,
-  FILE_SCHEMAS,
-  mergeConfig,
-  type PrometheusConfigFile,
-} from "../model/cluster.ts";
+import { CLUSTER_FILES, FILE_SCHEMAS, type PrometheusConfigFile } from "../model/cluster.ts";
+import { defaultAlertmanagerConfig, mergeConfig } from "../model/merged_cluster.ts";
 import { loadClusterFromSources } from "../model/load.ts";
 import { ROOT, toolPath } from "../model/paths.ts";
 import { run } from "../proc/run.ts";

@@ -10,9 +10,9 @@ import type { Finding } from "../model/finding.ts";
 import { readIfPresent } from "../model/load.ts";
 import { ROOT } from "../model/paths.ts";
 import { RULE_PARAM_INDEX, type RuleParamInfo } from "../model/rule_params.ts";
-import { type RuleTemplate, TEMPLATE_SUFFIX } from "../rules/render.ts";
+import { type RuleTemplate, TEMPLATE_SUFFIX } from "../rules/templates.ts";
 import { describeDifference, firstDifference } from "../validate/freshness.ts";
-import { renderDashboards } from "../dashboards/render.ts";
+import { renderDashboards } from "../dashboards/generated_files.ts";
 import { alertRows, ALERTS_DOC, parameterAlerts, renderAlertsDoc } from "./alerts_doc.ts";
 import {
   collectExamples,

@@ -6,7 +6,8 @@ import { ROOT } from "../model/paths.ts";
 import { ALERTS_DOC } from "./alerts_doc.ts";
 import { CONFIGURATION_DOC } from "./configuration_doc.ts";
 import { docFindings, docsFreshness, loadDocInputs, readDocs, renderDocs } from "./generate.ts";
-import { main } from "./main.ts";
+import { runCommand } from "../cli/command.ts";
+import { docsCommand } from "./main.ts";
 
 Deno.test("docFindings() reports a stale and a missing document with the command", () => {
   const findings = docFindings(
@@ -81,8 +82,10 @@ function copyRoot(): string {
   return tmp;
 }
 
-Deno.test("main() --check exits 1 on a stale doc, then writes it and exits 0", async () => {
+Deno.test("deno task docs --check exits 1 on a stale doc, then writes it and exits 0", async () => {
   const tmp = copyRoot();
+  const quiet = { out: () => {}, err: () => {} };
+  const main = (args: string[], root: string) => runCommand(docsCommand(root), args, quiet);
   try {
     const path = join(tmp, CONFIGURATION_DOC);
     const fresh = readFileSync(path, "utf8");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { RuleParams, ruleParamValues } from "../model/rule_params.ts";
-import { renderDefaultRules } from "../rules/render.ts";
+import { renderDefaultRules } from "../rules/templates.ts";
 import { METALK8S_ALERTS, METALK8S_COUNTERPARTS } from "./metalk8s_alerts.ts";
 
 const sets = await renderDefaultRules(ruleParamValues(RuleParams.parse({})));

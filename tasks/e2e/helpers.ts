@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ARTIFACTS_DIR, ROOT, toolPath } from "../model/paths.ts";
 import { run, type RunResult } from "../proc/run.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import { type K8sObject, objectsOf } from "../render/objects.ts";
 import type { LocalCluster } from "../stack/local_cluster.ts";
 import { fetchHttp, type RangeSeries, ThanosQuery } from "../testqueries/client.ts";
 import { localTargetOf, runTestQueries } from "../testqueries/main.ts";
@@ -55,7 +55,7 @@ export function kubectl(cluster: LocalCluster, ...args: string[]): Promise<RunRe
 
 /** The job that scrapes the node-exporter DaemonSet: one target per node, so one series. */
 export function nodeExporterJob(objects: readonly K8sObject[]): string {
-  const prometheus = objects.find((o) => o.kind === "Prometheus");
+  const prometheus = objectsOf(objects, "Prometheus")[0];
   const job = prometheus &&
     scrapeTargets(objects, prometheus)
       .find((t) => t.pods.kind === "DaemonSet" && t.pods.name === "node-exporter")?.job;

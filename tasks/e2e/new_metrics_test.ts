@@ -12,7 +12,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { OVERLAYS_DIR, ROOT } from "../model/paths.ts";
 import { imageRef, loadVersions } from "../model/versions.ts";
-import { type K8sObject, kustomizeBuild, parseManifests } from "../render/kustomize.ts";
+import { kustomizeBuild, parseManifests } from "../render/kustomize.ts";
+import { isKind, type K8sObject, objectsOf } from "../render/objects.ts";
 import { startLocalCluster } from "../stack/local_cluster.ts";
 import { fetchHttp, ThanosQuery } from "../testqueries/client.ts";
 import { type ScrapeTarget, scrapeTargets } from "../testqueries/scrape_targets.ts";
@@ -24,7 +25,7 @@ const MONITOR = "ServiceMonitor/shop/checkout";
 
 /** The scrape targets the Prometheus CR of `objects` gets from the example's ServiceMonitor. */
 function exampleTargets(objects: readonly K8sObject[]): ScrapeTarget[] {
-  const prometheus = objects.find((o) => o.kind === "Prometheus");
+  const prometheus = objectsOf(objects, "Prometheus")[0];
   assert.ok(prometheus, "the render has a Prometheus");
   return scrapeTargets(objects, prometheus).filter((t) => t.monitor === MONITOR);
 }
@@ -33,10 +34,11 @@ function exampleTargets(objects: readonly K8sObject[]): ScrapeTarget[] {
 function runnableExample(example: readonly K8sObject[]): K8sObject[] {
   const versions = loadVersions();
   return example.map((o) => {
-    if (o.kind !== "Deployment") return o;
+    if (!isKind(o, "Deployment")) return o;
     const spec = structuredClone(o.spec);
     const c = spec.template.spec.containers[0];
-    const port = c.ports.find((p: { name: string }) => p.name === "http").containerPort;
+    const port = c?.ports?.find((p) => p.name === "http")?.containerPort;
+    if (!c || port === undefined) throw new Error(`${EXAMPLE}: no container port named http`);
     c.image = imageRef(versions, "node-exporter");
     c.args = [`--web.listen-address=:${port}`, "--collector.disable-defaults"];
     return { ...o, spec };

@@ -27,10 +27,10 @@ Deno.test("snapshot --local without a running local cluster says how to start on
   const out = mkdtempSync(join(tmpdir(), "e2e-snapshot-none-"));
   try {
     const r = await snapshotCli("--local", "--out", out);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.equal(
       r.stderr.trim(),
-      "error: no local cluster is running; start one with `deno task up`",
+      "deno task snapshot: no local cluster is running; start one with `deno task up`",
     );
   } finally {
     rmSync(out, { recursive: true, force: true });

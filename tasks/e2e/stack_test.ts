@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseDuration } from "../model/cluster.ts";
 import { OVERLAYS_DIR } from "../model/paths.ts";
-import { type K8sObject, kustomizeBuild } from "../render/kustomize.ts";
+import { kustomizeBuild } from "../render/kustomize.ts";
+import { objectsOf, type Pod, type Prometheus, type PrometheusRule } from "../render/objects.ts";
 import { startLocalCluster } from "../stack/local_cluster.ts";
 import type { RangeSeries } from "../testqueries/client.ts";
 import type { Report } from "../testqueries/report.ts";
@@ -33,9 +34,6 @@ import {
 /** Alertmanager's default `--cluster.peer-timeout`, when the CR does not set one. */
 const DEFAULT_PEER_TIMEOUT = "15s";
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
 Deno.test("the local cluster survives a replica, a peer and a sidecar going down", async (t) => {
   const t0 = performance.now();
   const objects = (await kustomizeBuild(join(OVERLAYS_DIR, "local"))).objects;
@@ -46,15 +44,15 @@ Deno.test("the local cluster survives a replica, a peer and a sidecar going down
   const interval = parseDuration(facts.prometheus.scrapeInterval);
   const R = facts.prometheus.replicaLabel;
   const ns = facts.namespace;
-  const prometheusCr = objects.find((o) => o.kind === "Prometheus") as K8sObject;
+  const prometheusCr = objectsOf(objects, "Prometheus")[0] as Prometheus;
   const nodeJob = nodeExporterJob(objects);
   const pod = async (name: string) => {
     const p = await cluster.admin.get("v1", "Pod", ns, name);
     assert.ok(p, `pod ${ns}/${name}`);
     return p;
   };
-  const ready = (p: Json) =>
-    (p.status?.conditions ?? []).some((c: Json) => c.type === "Ready" && c.status === "True");
+  const ready = (p: Pod) =>
+    (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
   let ok = true;
   const step = async (name: string, fn: () => Promise<void>) => {
     const s0 = performance.now();
@@ -144,9 +142,8 @@ Deno.test("the local cluster survives a replica, a peer and a sidecar going down
 
     await step("deduplication leaves no gap when a Prometheus process is killed", async () => {
       await gapTest("killed (SIGKILL)", async (replica) => {
-        const restarts = (p: Json) =>
-          p.status?.containerStatuses?.find((c: Json) => c.name === "prometheus")?.restartCount ??
-            0;
+        const restarts = (p: Pod) =>
+          p.status?.containerStatuses?.find((c) => c.name === "prometheus")?.restartCount ?? 0;
         const before = restarts(await pod(replica));
         const pid = await cluster.signal(ns, replica, "prometheus", "SIGKILL");
         console.log(`    killed pid ${pid}, the prometheus container of ${replica}`);
@@ -185,7 +182,7 @@ Deno.test("the local cluster survives a replica, a peer and a sidecar going down
         labelSelector: "app.kubernetes.io/name=alertmanager",
       })).items;
       const positions = await Promise.all(peers.map(async (p) => {
-        const text = await (await fetch(`http://${p.status.podIP}:9093/metrics`)).text();
+        const text = await (await fetch(`http://${p.status?.podIP}:9093/metrics`)).text();
         return Number(/^alertmanager_peer_position (\d+)/m.exec(text)?.[1]);
       }));
       // The peer in position 0 notifies first; the others only if it has not, a timeout later.
@@ -195,14 +192,14 @@ Deno.test("the local cluster survives a replica, a peer and a sidecar going down
       console.log(`    froze ${first} (pid ${pid}), the peer in position 0`);
       const alertname = "E2eAlertmanagerPeerDown";
       const labels = { severity: "none" };
-      const rule: K8sObject = {
+      const rule: PrometheusRule = {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
         metadata: {
           name: "e2e-peer-down",
           namespace: ns,
           // The label the Prometheus CR selects rules by, as any team would set it.
-          labels: prometheusCr.spec.ruleSelector.matchLabels,
+          labels: prometheusCr.spec.ruleSelector?.matchLabels ?? {},
         },
         spec: {
           groups: [{ name: "e2e", rules: [{ alert: alertname, expr: "vector(1)", labels }] }],
@@ -241,7 +238,7 @@ Deno.test("the local cluster survives a replica, a peer and a sidecar going down
 
     await step("with a sidecar down test-queries fails and names the missing store", async () => {
       const replica = facts.prometheus.replicaNames.at(-1) as string;
-      const address = `${(await pod(replica)).status.podIP}:10901`;
+      const address = `${(await pod(replica)).status?.podIP}:10901`;
       const pid = await cluster.signal(ns, replica, "thanos-sidecar", "SIGSTOP");
       console.log(`    froze the thanos-sidecar of ${replica} (pid ${pid}), store ${address}`);
       try {

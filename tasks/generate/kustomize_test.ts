@@ -9,12 +9,14 @@ import { existsSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Cluster, REPLICA_LABEL } from "../model/cluster.ts";
+import { REPLICA_LABEL } from "../model/cluster.ts";
+import type { Cluster } from "../model/merged_cluster.ts";
 import { loadAllClusters } from "../model/load.ts";
 import { BASE_DIR, CLUSTERS_DIR, OVERLAYS_DIR, toolPath } from "../model/paths.ts";
 import { imageRef, loadVersions } from "../model/versions.ts";
 import { expandedArgs } from "../render/container_env.ts";
-import { findObjects, type K8sObject, kustomizeBuild } from "../render/kustomize.ts";
+import { kustomizeBuild } from "../render/kustomize.ts";
+import { type Container, type Deployment, type K8sObject, objectsOf } from "../render/objects.ts";
 import { coreWaitsOn } from "../render/sync_waves.ts";
 import { generate } from "./main.ts";
 
@@ -22,21 +24,18 @@ const ignore = !existsSync(toolPath("kustomize"));
 const versions = loadVersions();
 const { clusters } = await loadAllClusters();
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-function container(objects: readonly K8sObject[], kind: string, name: string): [K8sObject, Json] {
-  const [o] = findObjects(objects, kind, name);
-  assert.ok(o, `${kind}/${name}`);
-  const c = o.spec.template.spec.containers.find((x: Json) => x.name === name);
-  assert.ok(c, `container ${name} of ${kind}/${name}`);
+function container(objects: readonly K8sObject[], name: string): [Deployment, Container] {
+  const [o] = objectsOf(objects, "Deployment", name);
+  assert.ok(o, `Deployment/${name}`);
+  const c = o.spec.template.spec.containers.find((x) => x.name === name);
+  assert.ok(c, `container ${name} of Deployment/${name}`);
   return [o, c];
 }
 
 /** The values of `--flag=` among args. */
 const flag = (args: readonly string[], name: string) =>
   args.filter((a) => a.startsWith(`${name}=`)).map((a) => a.slice(name.length + 1));
-const envNamed = (c: Json, name: string) => (c.env ?? []).filter((e: Json) => e.name === name);
+const envNamed = (c: Container, name: string) => (c.env ?? []).filter((e) => e.name === name);
 
 /**
  * What is wrong with a cluster's render: a per-cluster value missing, written twice, or not
@@ -56,14 +55,14 @@ function perClusterValueProblems(cluster: Cluster, objects: readonly K8sObject[]
     }
   }
 
-  const [prometheus] = findObjects(objects, "Prometheus", "k8s");
+  const [prometheus] = objectsOf(objects, "Prometheus", "k8s");
   expect("Prometheus replicas", prometheus?.spec.replicas, cluster.prometheus.deployment.replicas);
   expect(
     "Prometheus retention",
     prometheus?.spec.retention,
     cluster.prometheus.config.retention_time,
   );
-  expect("Prometheus cluster label", prometheus?.spec.externalLabels.cluster, cluster.name);
+  expect("Prometheus cluster label", prometheus?.spec.externalLabels?.cluster, cluster.name);
   expect("Prometheus replica label", prometheus?.spec.replicaExternalLabelName, REPLICA_LABEL);
   expect(
     "Prometheus scrape interval",
@@ -72,31 +71,29 @@ function perClusterValueProblems(cluster: Cluster, objects: readonly K8sObject[]
   );
   expect(
     "Prometheus volume",
-    prometheus?.spec.storage.volumeClaimTemplate.spec.resources.requests.storage,
+    prometheus?.spec.storage?.volumeClaimTemplate?.spec?.resources?.requests?.storage,
     cluster.spec.storage.prometheus.size,
   );
-  const [alertmanager] = findObjects(objects, "Alertmanager", "main");
+  const [alertmanager] = objectsOf(objects, "Alertmanager", "main");
   expect(
     "Alertmanager replicas",
     alertmanager?.spec.replicas,
     cluster.alertmanager.deployment.replicas,
   );
   const { topologyKey, mode } = cluster.spec.spread;
-  const [queryObject, query] = container(objects, "Deployment", "thanos-query");
+  const [queryObject, query] = container(objects, "thanos-query");
   for (
     const [what, affinity] of [
       ["Prometheus", prometheus?.spec.affinity],
       ["Alertmanager", alertmanager?.spec.affinity],
       ["Thanos Query", queryObject.spec.template.spec.affinity],
-    ]
+    ] as const
   ) {
     const anti = affinity?.podAntiAffinity ?? {};
     const terms = mode === "required"
       ? anti.requiredDuringSchedulingIgnoredDuringExecution ?? []
-      : (anti.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p: Json) =>
-        p.podAffinityTerm
-      );
-    expect(`${what} anti-affinity (${mode})`, terms.map((t: Json) => t.topologyKey), [topologyKey]);
+      : (anti.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p) => p.podAffinityTerm);
+    expect(`${what} anti-affinity (${mode})`, terms.map((t) => t.topologyKey), [topologyKey]);
   }
 
   const queryArgs = expandedArgs(query, queryObject);
@@ -112,14 +109,14 @@ function perClusterValueProblems(cluster: Cluster, objects: readonly K8sObject[]
   expect("Thanos Query replicas", queryObject.spec.replicas, cluster.spec.thanosQuery.replicas);
   expect("Thanos Query image", query.image, imageRef(versions, "thanos"));
 
-  const [operatorObject, operator] = container(objects, "Deployment", "prometheus-operator");
+  const [operatorObject, operator] = container(objects, "prometheus-operator");
   expect(
     "operator --prometheus-config-reloader",
     flag(expandedArgs(operator, operatorObject), "--prometheus-config-reloader"),
     [imageRef(versions, "prometheus-config-reloader")],
   );
 
-  const [grafanaObject, grafana] = container(objects, "Deployment", "grafana");
+  const [grafanaObject, grafana] = container(objects, "grafana");
   expect(
     "Grafana PROMETHEUS_SCRAPE_INTERVAL",
     envNamed(grafana, "PROMETHEUS_SCRAPE_INTERVAL"),
@@ -128,16 +125,16 @@ function perClusterValueProblems(cluster: Cluster, objects: readonly K8sObject[]
   expect("Grafana admin password", envNamed(grafana, "GF_SECURITY_ADMIN_PASSWORD").length, 1);
   expect("Grafana replicas", grafanaObject.spec.replicas, cluster.grafana.deployment.replicas);
 
-  const ingresses = findObjects(objects, "Ingress");
+  const ingresses = objectsOf(objects, "Ingress");
   const ingress = cluster.spec.ingress;
   expect(
     "Ingress hosts",
-    ingresses.flatMap((i) => i.spec.rules.map((r: Json) => `${i.metadata.name} ${r.host}`)),
+    ingresses.flatMap((i) => (i.spec.rules ?? []).map((r) => `${i.metadata.name} ${r.host}`)),
     ingress ? [`grafana ${ingress.grafanaHost}`, `thanos-query ${ingress.thanosHost}`] : [],
   );
-  const controller = findObjects(objects, "NetworkPolicy").flatMap((p) =>
-    (p.spec.ingress ?? []).flatMap((r: Json) => r.from ?? []).flatMap((f: Json) =>
-      f.namespaceSelector ? [f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]] : []
+  const controller = objectsOf(objects, "NetworkPolicy").flatMap((p) =>
+    (p.spec.ingress ?? []).flatMap((r) => r.from ?? []).flatMap((f) =>
+      f.namespaceSelector ? [f.namespaceSelector.matchLabels?.["kubernetes.io/metadata.name"]] : []
     )
   );
   expect(
@@ -148,12 +145,12 @@ function perClusterValueProblems(cluster: Cluster, objects: readonly K8sObject[]
   expect("what the core waits on", coreWaitsOn(objects), []);
   expect(
     "Secret alertmanager-main-config",
-    findObjects(objects, "Secret", "alertmanager-main-config").length,
+    objectsOf(objects, "Secret", "alertmanager-main-config").length,
     1,
   );
   expect(
     "extra rules",
-    findObjects(objects, "PrometheusRule", "extra-rules").length,
+    objectsOf(objects, "PrometheusRule", "extra-rules").length,
     cluster.prometheus.extraRules.groups.length > 0 ? 1 : 0,
   );
   return problems;
@@ -221,12 +218,12 @@ Deno.test({
         const { objects } = await kustomizeBuild(join(root, "overlays", cluster.name));
         assert.deepEqual(perClusterValueProblems(cluster, objects), [], cluster.name);
         // The edits themselves are there, once.
-        const [q, query] = container(objects, "Deployment", "thanos-query");
+        const [q, query] = container(objects, "thanos-query");
         assert.deepEqual(flag(expandedArgs(query, q), "--query.timeout"), ["2m"]);
         assert.equal(envNamed(query, "GOGC").length, 1);
-        const [, operator] = container(objects, "Deployment", "prometheus-operator");
-        assert.equal(operator.args[0], "--log-format=logfmt");
-        const [, grafana] = container(objects, "Deployment", "grafana");
+        const [, operator] = container(objects, "prometheus-operator");
+        assert.equal(operator.args?.[0], "--log-format=logfmt");
+        const [, grafana] = container(objects, "grafana");
         assert.deepEqual(envNamed(grafana, "GF_LOG_LEVEL"), [{
           name: "GF_LOG_LEVEL",
           value: "warn",

@@ -1,20 +1,19 @@
 /**
- * `deno task generate [cluster…] [--check]`: writes `overlays/<name>/` for each cluster (all of
+ * `deno task generate [--check] [cluster…]`: writes `overlays/<name>/` for each cluster (all of
  * them by default) and `schemas/cluster.schema.json`; with `--check`, writes nothing and lists
  * every file that is stale.
  */
 import { join } from "node:path";
+import { command, exitWith, UsageError } from "../cli/command.ts";
 import { existsSync } from "node:fs";
-import type { Cluster } from "../model/cluster.ts";
+import type { Cluster } from "../model/merged_cluster.ts";
 import { type Finding, formatFinding, hasErrors } from "../model/finding.ts";
 import { CLUSTER_SCHEMA_PATH, renderClusterJsonSchema } from "../model/jsonschema.ts";
 import { clusterNames, loadCluster } from "../model/load.ts";
 import { CLUSTERS_DIR, OVERLAYS_DIR, ROOT } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
-import { loadOverlayInputs, renderOverlay } from "./render.ts";
+import { loadOverlayInputs, renderOverlay } from "./overlay.ts";
 import { readTree, staleFiles, writeFileAtomic, writeOverlays } from "./write.ts";
-
-const USAGE = "usage: deno task generate [cluster…] [--check]";
 
 export interface GenerateOptions {
   root?: string;
@@ -25,7 +24,10 @@ export interface GenerateOptions {
   err?: (line: string) => void;
 }
 
-/** Runs the task; returns the exit code (0 ok, 1 bad input or stale files, 2 bad usage). */
+/**
+ * Runs the task; returns the exit code (0 ok, 1 findings in clusters/ or stale files); throws a
+ * UsageError for a cluster that does not exist.
+ */
 export async function generate(opts: GenerateOptions = {}): Promise<number> {
   const root = opts.root ?? ROOT;
   const clustersDir = root === ROOT ? CLUSTERS_DIR : join(root, "clusters");
@@ -36,10 +38,10 @@ export async function generate(opts: GenerateOptions = {}): Promise<number> {
   const names = opts.names?.length ? [...opts.names] : all;
   const unknown = names.filter((n) => !all.includes(n));
   if (unknown.length > 0) {
-    for (const n of unknown) {
-      err(`clusters/${n}/cluster.yaml does not exist; clusters are: ${all.join(", ")}`);
-    }
-    return 1;
+    throw new UsageError(
+      `${unknown.map((n) => `clusters/${n}/cluster.yaml`).join(", ")} does not exist; ` +
+        `clusters are: ${all.join(", ")}`,
+    );
   }
 
   const clusters: Cluster[] = [];
@@ -92,23 +94,22 @@ export async function generate(opts: GenerateOptions = {}): Promise<number> {
   return 0;
 }
 
-/** Parses the command line; undefined (after printing the usage) when it is not understood. */
-export function parseArgs(args: readonly string[]): GenerateOptions | undefined {
-  const names: string[] = [];
-  let check = false;
-  for (const a of args) {
-    if (a === "--check") check = true;
-    else if (a === "-h" || a === "--help" || a.startsWith("-")) return undefined;
-    else names.push(a);
-  }
-  return { names, check };
-}
+export const generateCommand = command({
+  name: "generate",
+  summary: "Writes overlays/<name>/ for each cluster (every one by default; then the overlays " +
+    "of removed clusters are pruned) and schemas/cluster.schema.json, from clusters/<name>/, " +
+    "base/ and versions.json. Nothing is written when a cluster's files have an error.",
+  options: {
+    check: {
+      type: "boolean",
+      default: false,
+      help: "write nothing; list every stale or missing generated file",
+    },
+  },
+  positionals: { usage: "[cluster…]" },
+  findings: "an error in clusters/, or (with --check) a stale file",
+  run: ({ values, positionals }, io) =>
+    generate({ names: positionals, check: values.check, out: io.out, err: io.err }),
+});
 
-if (import.meta.main) {
-  const opts = parseArgs(Deno.args);
-  if (!opts) {
-    console.error(USAGE);
-    Deno.exit(2);
-  }
-  Deno.exit(await generate(opts));
-}
+if (import.meta.main) await exitWith(generateCommand);

@@ -1,6 +1,7 @@
 /** The PrometheusRule objects of an overlay: the default rules with the cluster's parameters, and its extra rules. */
-import type { Cluster, RuleGroup } from "../model/cluster.ts";
-import type { RuleSet } from "../rules/render.ts";
+import type { RuleGroup } from "../model/cluster.ts";
+import type { Cluster } from "../model/merged_cluster.ts";
+import type { RuleSet } from "../rules/templates.ts";
 
 /** The label by which the Prometheus CR selects rules (base/prometheus/prometheus.yaml). */
 export const STACK_LABEL = { "monitoring.dev/stack": "platform" } as const;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type Cluster, PrometheusSpec } from "../model/cluster.ts";
+import { PrometheusSpec } from "../model/cluster.ts";
+import type { Cluster } from "../model/merged_cluster.ts";
 import { prometheusRule, ruleObjects, ruleSetSlug } from "./rules.ts";
 
 const group = { name: "g", rules: [{ alert: "A", expr: "up == 0", labels: { z: "1", a: "2" } }] };

@@ -8,7 +8,7 @@
  * unhealthy object, names what it waits for when that cannot happen here, and the wave goes on
  * with the object reported as blocked, never silently counted as healthy.
  */
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { resourceId } from "../render/kustomize.ts";
 import { waveOf } from "../render/sync_waves.ts";
 import { KubeClient, KubeError } from "./client.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startScratchControlPlane } from "../controlplane/scratch.ts";
 import { localJudge } from "../controlplane/judge.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { Deployment, K8sObject } from "../render/objects.ts";
 import { applyInWaves, syncWaves } from "./apply.ts";
 
 const obj = (kind: string, name: string, wave?: string, apiVersion = "v1"): K8sObject => ({
@@ -37,7 +37,7 @@ Deno.test("applyInWaves() applies wave by wave on a real API server, reporting w
   const cp = await startScratchControlPlane([]);
   try {
     const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: "demo" } };
-    const deployment: K8sObject = {
+    const deployment: Deployment = {
       ...obj("Deployment", "web", "0", "apps/v1"),
       spec: {
         selector: { matchLabels: { app: "web" } },

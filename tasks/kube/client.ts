@@ -5,7 +5,7 @@
  * (validate's dry-run, the apply of `up`, the node agent) goes through it.
  */
 import { readFileSync } from "node:fs";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject, KindOf } from "../render/objects.ts";
 
 /** How to reach and authenticate to an API server. */
 export interface KubeCredentials {
@@ -211,15 +211,15 @@ export class KubeClient {
   }
 
   /** The object, or undefined when it does not exist. */
-  async get(
+  async get<K extends string>(
     apiVersion: string,
-    kind: string,
+    kind: K,
     namespace: string | undefined,
     name: string,
-  ): Promise<K8sObject | undefined> {
+  ): Promise<KindOf<K> | undefined> {
     const info = await this.resourceFor(apiVersion, kind);
     try {
-      return await this.request<K8sObject>("GET", objectPath(info, namespace, name));
+      return await this.request<KindOf<K>>("GET", objectPath(info, namespace, name));
     } catch (e) {
       if (e instanceof KubeError && e.status === 404) return undefined;
       throw e;
@@ -227,11 +227,11 @@ export class KubeClient {
   }
 
   /** Every object of a kind (in a namespace, or all namespaces), optionally by selector. */
-  async list(
+  async list<K extends string>(
     apiVersion: string,
-    kind: string,
+    kind: K,
     opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
-  ): Promise<{ items: K8sObject[]; resourceVersion: string }> {
+  ): Promise<{ items: KindOf<K>[]; resourceVersion: string }> {
     const info = await this.resourceFor(apiVersion, kind);
     const path = info.namespaced && opts.namespace
       ? collectionPath(info, opts.namespace)
@@ -239,7 +239,7 @@ export class KubeClient {
     const query: Record<string, string> = {};
     if (opts.labelSelector) query.labelSelector = opts.labelSelector;
     if (opts.fieldSelector) query.fieldSelector = opts.fieldSelector;
-    const list = await this.request<{ items: K8sObject[]; metadata: { resourceVersion: string } }>(
+    const list = await this.request<{ items: KindOf<K>[]; metadata: { resourceVersion: string } }>(
       "GET",
       path,
       { query },
@@ -281,17 +281,17 @@ export class KubeClient {
   }
 
   /** A JSON merge patch of an object or one of its subresources (`status`). */
-  async mergePatch(
+  async mergePatch<K extends string>(
     apiVersion: string,
-    kind: string,
+    kind: K,
     namespace: string | undefined,
     name: string,
     patch: unknown,
     subresource?: string,
-  ): Promise<K8sObject> {
+  ): Promise<KindOf<K>> {
     const info = await this.resourceFor(apiVersion, kind);
     const path = objectPath(info, namespace, name) + (subresource ? `/${subresource}` : "");
-    return await this.request<K8sObject>("PATCH", path, {
+    return await this.request<KindOf<K>>("PATCH", path, {
       body: patch,
       contentType: "application/merge-patch+json",
     });

@@ -3,7 +3,21 @@
  * from the API server: Healthy, Progressing, Degraded or Suspended, with Argo CD's reasons. A kind
  * without a rule is Healthy once it exists, as in Argo CD.
  */
-import type { K8sObject } from "../render/kustomize.ts";
+import type {
+  Alertmanager,
+  Condition,
+  CustomResourceDefinition,
+  DaemonSet,
+  Deployment,
+  Ingress,
+  Job,
+  K8sObject,
+  PersistentVolumeClaim,
+  Pod,
+  Prometheus,
+  Service,
+  StatefulSet,
+} from "../render/objects.ts";
 
 export type HealthStatus = "Healthy" | "Progressing" | "Degraded" | "Suspended";
 
@@ -16,29 +30,21 @@ const healthy = (message = ""): Health => ({ status: "Healthy", message });
 const progressing = (message: string): Health => ({ status: "Progressing", message });
 const degraded = (message: string): Health => ({ status: "Degraded", message });
 
-interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-}
+/** An object whose status has conditions. */
+type WithConditions = K8sObject & { status?: { conditions?: Condition[] } | undefined };
 
-function conditions(obj: K8sObject): Condition[] {
-  return (obj.status?.conditions ?? []) as Condition[];
-}
-
-function condition(obj: K8sObject, type: string): Condition | undefined {
-  return conditions(obj).find((c) => c.type === type);
+function condition(obj: WithConditions, type: string): Condition | undefined {
+  return (obj.status?.conditions ?? []).find((c) => c.type === type);
 }
 
 /** The controller has not seen the latest spec yet. */
-function stale(obj: K8sObject): boolean {
+function stale(obj: K8sObject & { status?: { observedGeneration?: number } }): boolean {
   const generation = obj.metadata?.generation ?? 0;
   const observed = obj.status?.observedGeneration ?? 0;
   return observed < generation;
 }
 
-function deployment(obj: K8sObject): Health {
+function deployment(obj: Deployment): Health {
   if (obj.spec?.paused) return { status: "Suspended", message: "Deployment is paused" };
   if (stale(obj)) return progressing("Waiting for rollout to finish: observed generation is old");
   const progress = condition(obj, "Progressing");
@@ -68,7 +74,7 @@ function deployment(obj: K8sObject): Health {
   return healthy();
 }
 
-function statefulSet(obj: K8sObject): Health {
+function statefulSet(obj: StatefulSet): Health {
   if (stale(obj)) return progressing("Waiting for statefulset spec update to be observed");
   const replicas = obj.spec?.replicas ?? 1;
   const s = obj.status ?? {};
@@ -87,7 +93,7 @@ function statefulSet(obj: K8sObject): Health {
   return healthy();
 }
 
-function daemonSet(obj: K8sObject): Health {
+function daemonSet(obj: DaemonSet): Health {
   if (stale(obj)) return progressing("Waiting for daemon set spec update to be observed");
   const s = obj.status ?? {};
   const desired = s.desiredNumberScheduled ?? 0;
@@ -104,7 +110,7 @@ function daemonSet(obj: K8sObject): Health {
   return healthy();
 }
 
-function pod(obj: K8sObject): Health {
+function pod(obj: Pod): Health {
   const phase = obj.status?.phase;
   if (phase === "Succeeded") return healthy("pod completed");
   if (phase === "Failed") return degraded(obj.status?.message ?? "pod failed");
@@ -118,19 +124,19 @@ function pod(obj: K8sObject): Health {
   return progressing(`pod is ${phase ?? "Pending"}`);
 }
 
-function loadBalanced(obj: K8sObject, what: string): Health {
+function loadBalanced(obj: Service | Ingress, what: string): Health {
   const ingress = obj.status?.loadBalancer?.ingress ?? [];
   return ingress.length > 0 ? healthy() : progressing(`${what} has no load-balancer address yet`);
 }
 
-function pvc(obj: K8sObject): Health {
+function pvc(obj: PersistentVolumeClaim): Health {
   const phase = obj.status?.phase;
   if (phase === "Bound") return healthy();
   if (phase === "Lost") return degraded("claim lost its volume");
   return progressing(`claim is ${phase ?? "Pending"}`);
 }
 
-function crd(obj: K8sObject): Health {
+function crd(obj: CustomResourceDefinition): Health {
   const names = condition(obj, "NamesAccepted");
   if (names?.status === "False") return degraded(names.message ?? "names not accepted");
   const established = condition(obj, "Established");
@@ -139,11 +145,11 @@ function crd(obj: K8sObject): Health {
 }
 
 /** The operator's Prometheus and Alertmanager: its Available and Reconciled conditions. */
-function operatorManaged(obj: K8sObject): Health {
+function operatorManaged(obj: Prometheus | Alertmanager): Health {
   const available = condition(obj, "Available");
   const reconciled = condition(obj, "Reconciled");
   // The operator records the generation it saw in each condition, not in the status.
-  const seen = (reconciled as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
+  const seen = reconciled?.observedGeneration ?? 0;
   if (seen < (obj.metadata.generation ?? 0)) {
     return progressing("waiting for the operator to observe the spec");
   }
@@ -154,7 +160,7 @@ function operatorManaged(obj: K8sObject): Health {
   return progressing(available?.message ?? "waiting for the operator");
 }
 
-function job(obj: K8sObject): Health {
+function job(obj: Job): Health {
   if (condition(obj, "Failed")?.status === "True") return degraded("job failed");
   if (condition(obj, "Complete")?.status === "True") return healthy("job completed");
   return progressing("job is running");
@@ -163,28 +169,31 @@ function job(obj: K8sObject): Health {
 /** Argo CD's health of an object as the API server returned it. Pure. */
 export function healthOf(obj: K8sObject): Health {
   const group = obj.apiVersion.includes("/") ? obj.apiVersion.split("/")[0] : "";
+  // Each case knows the kind from the group and kind it matched.
   switch (`${group}/${obj.kind}`) {
     case "apps/Deployment":
-      return deployment(obj);
+      return deployment(obj as Deployment);
     case "apps/StatefulSet":
-      return statefulSet(obj);
+      return statefulSet(obj as StatefulSet);
     case "apps/DaemonSet":
-      return daemonSet(obj);
+      return daemonSet(obj as DaemonSet);
     case "/Pod":
-      return pod(obj);
+      return pod(obj as Pod);
     case "/PersistentVolumeClaim":
-      return pvc(obj);
+      return pvc(obj as PersistentVolumeClaim);
     case "/Service":
-      return obj.spec?.type === "LoadBalancer" ? loadBalanced(obj, "Service") : healthy();
+      return (obj as Service).spec?.type === "LoadBalancer"
+        ? loadBalanced(obj as Service, "Service")
+        : healthy();
     case "networking.k8s.io/Ingress":
-      return loadBalanced(obj, "Ingress");
+      return loadBalanced(obj as Ingress, "Ingress");
     case "apiextensions.k8s.io/CustomResourceDefinition":
-      return crd(obj);
+      return crd(obj as CustomResourceDefinition);
     case "monitoring.coreos.com/Prometheus":
     case "monitoring.coreos.com/Alertmanager":
-      return operatorManaged(obj);
+      return operatorManaged(obj as Prometheus | Alertmanager);
     case "batch/Job":
-      return job(obj);
+      return job(obj as Job);
     default:
       return healthy();
   }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { typed } from "../render/objects.ts";
 import { healthOf } from "./health.ts";
 
 const deployment = (status: Record<string, unknown>, spec: Record<string, unknown> = {}) => ({
@@ -87,12 +88,13 @@ Deno.test("healthOf() judges pods, claims, ingresses, CRDs and the operator's re
     "Progressing",
   );
   assert.equal(
-    healthOf({
+    healthOf(typed({
       apiVersion: "apiextensions.k8s.io/v1",
       kind: "CustomResourceDefinition",
       metadata: { name: "x" },
+      spec: { group: "x", names: { kind: "X", plural: "xs" }, versions: [] },
       status: { conditions: [{ type: "Established", status: "True" }] },
-    }).status,
+    })).status,
     "Healthy",
   );
   const prometheus = (conditions: unknown[]) => ({

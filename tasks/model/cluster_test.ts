@@ -1,52 +1,12 @@
 import assert from "node:assert/strict";
+import { clusterFile } from "./_testing.ts";
 import {
-  AlertmanagerSpec,
-  buildCluster,
   ClusterFile,
-  crossFileViolations,
-  defaultAlertmanagerConfig,
-  defaultGrafanaIni,
-  mergeConfig,
-  parseDuration,
-  parseQuantity,
-  parseSize,
   PrometheusConfigFile,
   PrometheusSpec,
+  REPLICA_LABEL,
   SINGLE_PROMETHEUS_LOSS,
 } from "./cluster.ts";
-
-const clusterFile = (spec: unknown = {}) =>
-  ClusterFile.parse({
-    apiVersion: "monitoring.dev/v1alpha1",
-    kind: "Cluster",
-    metadata: { name: "staging" },
-    spec,
-  });
-
-Deno.test("parseDuration() reads every Prometheus unit, largest first", () => {
-  assert.equal(parseDuration("1h30m"), 5_400_000);
-  assert.equal(parseDuration("10d"), 864_000_000);
-  assert.equal(parseDuration("1y2w"), (365 + 14) * 86_400_000);
-  assert.equal(parseDuration("1s500ms"), 1500);
-  assert.ok(Number.isNaN(parseDuration("30m1h")));
-  assert.ok(Number.isNaN(parseDuration("10 days")));
-  assert.ok(Number.isNaN(parseDuration("")));
-});
-
-Deno.test("parseSize() reads Prometheus sizes in base 2", () => {
-  assert.equal(parseSize("0"), 0);
-  assert.equal(parseSize("512MB"), 512 * 2 ** 20);
-  assert.equal(parseSize("40GB"), 40 * 2 ** 30);
-  assert.ok(Number.isNaN(parseSize("40Gi")));
-  assert.ok(Number.isNaN(parseSize("40")));
-});
-
-Deno.test("parseQuantity() reads binary and decimal Kubernetes suffixes", () => {
-  assert.equal(parseQuantity("50Gi"), 50 * 2 ** 30);
-  assert.equal(parseQuantity("500M"), 500e6);
-  assert.equal(parseQuantity("1.5Ti"), 1.5 * 2 ** 40);
-  assert.ok(Number.isNaN(parseQuantity("50GB")));
-});
 
 Deno.test("ClusterFile fills every default of an empty spec", () => {
   assert.deepEqual(clusterFile().spec, {
@@ -69,13 +29,13 @@ Deno.test("ClusterFile refuses the reserved external labels", () => {
     apiVersion: "monitoring.dev/v1alpha1",
     kind: "Cluster",
     metadata: { name: "staging" },
-    spec: { externalLabels: { cluster: "x", prometheus_replica: "y" } },
+    spec: { externalLabels: { cluster: "x", [REPLICA_LABEL]: "y" } },
   });
   assert.deepEqual(r.error?.issues.map((i) => [i.path.join("."), i.message]), [
     ["spec.externalLabels.cluster", "`cluster` is always set to metadata.name; remove it"],
     [
-      "spec.externalLabels.prometheus_replica",
-      "`prometheus_replica` is set by the operator on each replica; remove it",
+      `spec.externalLabels.${REPLICA_LABEL}`,
+      `\`${REPLICA_LABEL}\` is set by the operator on each replica; remove it`,
     ],
   ]);
 });
@@ -115,85 +75,4 @@ Deno.test("PrometheusConfigFile accepts the CSC apiVersion with and without its 
       kind: "PrometheusConfig",
     }).success,
   );
-});
-
-Deno.test("mergeConfig() merges maps recursively, appends lists once, replaces scalars", () => {
-  assert.deepEqual(
-    mergeConfig(
-      { route: { receiver: "null", group_by: ["alertname"], routes: [{ receiver: "a" }] }, x: 1 },
-      {
-        route: { receiver: "chat", group_by: ["alertname", "team"], routes: [{ receiver: "b" }] },
-        y: 2,
-      },
-    ),
-    {
-      route: {
-        receiver: "chat",
-        group_by: ["alertname", "team"],
-        routes: [{ receiver: "a" }, { receiver: "b" }],
-      },
-      x: 1,
-      y: 2,
-    },
-  );
-});
-
-Deno.test("buildCluster() merges the Alertmanager configuration over the defaults", () => {
-  const am = AlertmanagerSpec.parse({
-    notification: {
-      config: {
-        route: { receiver: "chat" },
-        receivers: [{ name: "chat", webhook_configs: [{ url_file: "/x" }] }],
-      },
-    },
-  });
-  const cluster = buildCluster("clusters/staging", {
-    cluster: clusterFile(),
-    alertmanager: {
-      apiVersion: "addons.metalk8s.scality.com",
-      kind: "AlertmanagerConfig",
-      spec: am,
-    },
-  });
-  const config = cluster.alertmanager.notification.config;
-  assert.equal(config.route?.receiver, "chat");
-  assert.deepEqual(config.route?.group_by, ["alertname", "cluster", "namespace"]);
-  assert.deepEqual(config.receivers?.map((r) => r.name), ["null", "watchdog", "chat"]);
-  assert.deepEqual(config.inhibit_rules, defaultAlertmanagerConfig().inhibit_rules);
-  assert.equal(cluster.alertmanager.deployment.replicas, 3);
-  assert.equal(cluster.grafana.deployment.replicas, 1);
-});
-
-Deno.test("defaultGrafanaIni() derives the root URL from the ingress", () => {
-  assert.deepEqual(defaultGrafanaIni(clusterFile().spec), {});
-  const spec = clusterFile({
-    ingress: {
-      className: "nginx",
-      grafanaHost: "grafana.example.com",
-      thanosHost: "thanos.example.com",
-      tlsSecretName: "tls",
-      thanosAuth: { basicAuthSecret: "thanos-users" },
-    },
-  }).spec;
-  assert.deepEqual(defaultGrafanaIni(spec), {
-    security: { cookie_secure: true },
-    server: { domain: "grafana.example.com", root_url: "https://grafana.example.com/" },
-  });
-});
-
-Deno.test("crossFileViolations() refuses a retention_size larger than the volume", () => {
-  const prometheus = (retention_size: string) => ({
-    apiVersion: "addons.metalk8s.scality.com" as const,
-    kind: "PrometheusConfig" as const,
-    spec: PrometheusSpec.parse({ config: { retention_size } }),
-  });
-  const cluster = clusterFile({ storage: { prometheus: { size: "50Gi" } } });
-  assert.deepEqual(crossFileViolations({ cluster, prometheus: prometheus("50GB") }), []);
-  assert.deepEqual(crossFileViolations({ cluster, prometheus: prometheus("0") }), []);
-  assert.deepEqual(crossFileViolations({ cluster, prometheus: prometheus("51GB") }), [{
-    file: "prometheus.yaml",
-    path: ["spec", "config", "retention_size"],
-    message: "expected at most the Prometheus volume (spec.storage.prometheus.size 50Gi in " +
-      "cluster.yaml, 50 GiB), found 51GB (51 GiB); Prometheus reads GB as 2^30 bytes",
-  }]);
 });

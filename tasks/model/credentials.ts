@@ -6,8 +6,10 @@
  * one into `overlays/`), and validate runs the same functions over `base/`. Findings never repeat
  * the secret's value.
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseAllDocuments } from "yaml";
+import { isMap, isScalar, isSeq, type Node, type Pair } from "yaml";
+import { childPath } from "./field_path.ts";
 import type { Finding } from "./finding.ts";
+import { parseYamlFile, positionOf } from "./yaml_locate.ts";
 
 const CHECK = "credentials";
 
@@ -139,21 +141,12 @@ function hintFor(key: string, reader: CredentialReader): string {
 /** Inline credentials in a YAML file of configuration (a CSC file, a provisioning file). */
 export function yamlCredentialFindings(file: ConfigText, reader: CredentialReader): Finding[] {
   const out: Finding[] = [];
-  const lc = new LineCounter();
-  let docs;
-  try {
-    docs = parseAllDocuments(file.text, { lineCounter: lc });
-  } catch {
-    return out;
-  }
-  if (!Array.isArray(docs)) return out;
+  const { docs, lc } = parseYamlFile(file.text);
   const report = (pair: Pair, path: string, why: string, key: string) => {
-    const at = lc.linePos((pair.key as Node).range?.[0] ?? 0);
     out.push({
       severity: "error",
       file: file.path,
-      line: at.line,
-      column: at.col,
+      ...positionOf(pair.key as Node, lc),
       field: path,
       message: `expected no inline credential (${hintFor(key, reader)}), found ${why}`,
       check: CHECK,
@@ -161,21 +154,21 @@ export function yamlCredentialFindings(file: ConfigText, reader: CredentialReade
   };
   const visit = (node: unknown, path: string, parents: string[]): void => {
     if (isSeq(node)) {
-      node.items.forEach((item, i) => visit(item, `${path}[${i}]`, parents));
+      node.items.forEach((item, i) => visit(item, childPath(path, i), parents));
       return;
     }
     if (!isMap(node)) return;
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue;
       const key = String(pair.key.value);
-      const childPath = path ? `${path}.${key}` : key;
+      const keyPath = childPath(path, key);
       const value = pair.value;
       const parent = parents[parents.length - 1] ?? "";
       if (isScalar(value) && (typeof value.value === "string" || typeof value.value === "number")) {
         const why = inlineCredential(key, String(value.value), parent);
-        if (why) report(pair, childPath, why, key);
+        if (why) report(pair, keyPath, why, key);
       } else {
-        visit(value, childPath, [...parents, key]);
+        visit(value, keyPath, [...parents, key]);
       }
     }
   };

@@ -26,3 +26,13 @@ export function formatFinding(f: Finding): string {
   const field = f.field ? `${f.field}: ` : "";
   return `${where}: ${f.severity}: ${field}${f.message} [${f.check}]`;
 }
+
+/** A finding about a whole file (no line or field): a missing, stale or unexpected file. */
+export function fileFinding(
+  file: string,
+  message: string,
+  check: string,
+  severity: Severity = "error",
+): Finding {
+  return { severity, file, line: 0, column: 0, field: "", message, check };
+}

@@ -3,23 +3,24 @@
  * unknown key, cross-file rule) into a `Finding` with the file, line and column of the node at
  * fault. `loadClusterFromSources()` is the pure core; the rest reads files.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { type Document, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
+import { CLUSTER_FILES, type ClusterFileName, FILE_SCHEMAS } from "./cluster.ts";
 import {
   buildCluster,
   type Cluster,
-  CLUSTER_FILES,
-  type ClusterFileName,
   type ClusterParts,
   crossFileViolations,
-  FILE_SCHEMAS,
   type SourceFile,
-} from "./cluster.ts";
+} from "./merged_cluster.ts";
 import { type CredentialReader, yamlCredentialFindings } from "./credentials.ts";
-import type { Finding } from "./finding.ts";
+import { fileFinding, type Finding } from "./finding.ts";
+import { formatPath, type Segment } from "./field_path.ts";
 import { CLUSTERS_DIR, ROOT } from "./paths.ts";
+import type { Position } from "./text_position.ts";
+import { keyPosition, valuePosition } from "./yaml_locate.ts";
 
 /** Whose configuration each file holds, for the advice on an inline credential. */
 const CREDENTIAL_READERS: Record<ClusterFileName, CredentialReader> = {
@@ -43,7 +44,7 @@ type Path = readonly PropertyKey[];
 /** A YAML file parsed with positions. */
 interface Parsed {
   source: SourceFile;
-  doc: ReturnType<typeof parseDocument>;
+  doc: Document.Parsed;
   lines: LineCounter;
 }
 
@@ -53,55 +54,12 @@ function parse(source: SourceFile): Parsed {
   return { source, doc, lines };
 }
 
-/** `spec.config."grafana.ini"`, `spec.extraRules.groups[0].rules[1].expr`. */
-export function formatPath(path: Path): string {
-  let out = "";
-  for (const seg of path) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else {
-      const s = String(seg);
-      const name = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(s) ? s : JSON.stringify(s);
-      out += out ? `.${name}` : name;
-    }
-  }
-  return out;
+/** A zod issue's path as field-path segments. */
+function segments(path: Path): Segment[] {
+  return path.map((s) => (typeof s === "symbol" ? String(s) : s));
 }
 
-interface Located {
-  /** The node at the path, or the deepest node found on the way. */
-  node?: Node;
-  /** The key of the last map entry on the way (points at "where" for a missing field). */
-  key?: Node;
-  /** Whether the whole path exists. */
-  found: boolean;
-}
-
-function walk(doc: Parsed["doc"], path: Path): Located {
-  let node: unknown = doc.contents;
-  let key: Node | undefined;
-  for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return { node, ...(key ? { key } : {}), found: false };
-      key = pair.key as Node;
-      node = pair.value;
-      if (node === null || node === undefined) {
-        return { key, found: seg === path[path.length - 1] };
-      }
-    } else if (isSeq(node) && typeof seg === "number" && node.items[seg] !== undefined) {
-      node = node.items[seg];
-    } else {
-      return { ...(isNodeLike(node) ? { node } : {}), ...(key ? { key } : {}), found: false };
-    }
-  }
-  return { ...(isNodeLike(node) ? { node } : {}), ...(key ? { key } : {}), found: true };
-}
-
-function isNodeLike(v: unknown): v is Node {
-  return v !== null && typeof v === "object" && "range" in v;
-}
-
-function positionOf(p: Parsed, offset: number | undefined): { line: number; column: number } {
+function positionOf(p: Parsed, offset: number | undefined): Position {
   if (offset === undefined) return { line: 1, column: 1 };
   const { line, col } = p.lines.linePos(offset);
   return { line, column: col };
@@ -111,21 +69,9 @@ function positionOf(p: Parsed, offset: number | undefined): { line: number; colu
  * Line and column (1-based) of the value at `path` in a source file; for a path that does not
  * exist, the nearest key on the way. For checks that point into a cluster's files.
  */
-export function locate(source: SourceFile, path: Path): { line: number; column: number } {
+export function locate(source: SourceFile, path: Path): Position {
   const p = parse(source);
-  const at = walk(p.doc, path);
-  const node = at.found ? (at.node ?? at.key) : (at.key ?? at.node);
-  return positionOf(p, node?.range?.[0]);
-}
-
-/** Line and column of the key `key` of the map at `path` (for unknown keys). */
-function keyPosition(p: Parsed, path: Path, key: string): { line: number; column: number } {
-  const at = walk(p.doc, path);
-  if (at.found && isMap(at.node)) {
-    const pair = at.node.items.find((i) => isPair(i) && isScalar(i.key) && i.key.value === key);
-    if (pair && isScalar(pair.key)) return positionOf(p, pair.key.range?.[0]);
-  }
-  return positionOf(p, (at.node ?? at.key)?.range?.[0]);
+  return valuePosition(p.doc, p.lines, segments(path));
 }
 
 function valueAt(value: unknown, path: Path): unknown {
@@ -226,7 +172,7 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 
 function finding(
   p: Parsed,
-  pos: { line: number; column: number },
+  pos: Position,
   field: string,
   message: string,
   severity: Finding["severity"] = "error",
@@ -258,11 +204,7 @@ function syntaxFindings(p: Parsed): Finding[] {
 function issueFindings(p: Parsed, schema: AnySchema, value: unknown, issue: z.core.$ZodIssue) {
   const path = issue.path;
   const field = formatPath(path);
-  const at = walk(p.doc, path);
-  const pos = positionOf(
-    p,
-    (at.found ? (at.node ?? at.key) : (at.key ?? at.node))?.range?.[0],
-  );
+  const pos = valuePosition(p.doc, p.lines, segments(path));
   const found = valueAt(value, path);
   const foundText = describe(found);
   switch (issue.code) {
@@ -273,7 +215,7 @@ function issueFindings(p: Parsed, schema: AnySchema, value: unknown, issue: z.co
         const hint = guess ? `did you mean \`${guess}\`? ` : "";
         return finding(
           p,
-          keyPosition(p, path, k),
+          keyPosition(p.doc, p.lines, segments(path), k),
           formatPath([...path, k]),
           `unknown key \`${k}\`; ${hint}(expected one of: ${allowed.join(", ")})`,
         );
@@ -334,7 +276,7 @@ function issueFindings(p: Parsed, schema: AnySchema, value: unknown, issue: z.co
       return [
         finding(
           p,
-          keyPosition(p, path.slice(0, -1), key),
+          keyPosition(p.doc, p.lines, segments(path.slice(0, -1)), key),
           field,
           `expected a key that is ${inner}, found ${JSON.stringify(key)}`,
         ),
@@ -383,15 +325,13 @@ export function loadClusterFromSources(
     const path = `${dir}/${fileName}`;
     if (text === undefined) {
       if (fileName === "cluster.yaml") {
-        findings.push({
-          severity: "error",
-          file: path,
-          line: 0,
-          column: 0,
-          field: "",
-          message: `missing; every cluster folder has a cluster.yaml (kind: Cluster)`,
-          check: "schema",
-        });
+        findings.push(
+          fileFinding(
+            path,
+            `missing; every cluster folder has a cluster.yaml (kind: Cluster)`,
+            "schema",
+          ),
+        );
       }
       continue;
     }

@@ -164,10 +164,10 @@ Deno.test("loadClusterFromSources() refuses an inline credential in any file, wi
     "clusters/staging/alertmanager.yaml:12:15 spec.notification.config.receivers[1].webhook_configs[0].url [credentials]",
     "clusters/staging/alertmanager.yaml:16:19 spec.notification.config.receivers[1].webhook_configs[0].http_config.basic_auth.password [credentials]",
     "clusters/staging/alertmanager.yaml:18:19 spec.notification.config.receivers[1].webhook_configs[0].http_config.authorization.credentials [credentials]",
-    "clusters/staging/grafana.yaml:7:9 spec.config.grafana.ini.security.admin_password [credentials]",
-    "clusters/staging/grafana.yaml:8:9 spec.config.grafana.ini.security.secret_key [credentials]",
-    "clusters/staging/grafana.yaml:10:9 spec.config.grafana.ini.database.password [credentials]",
-    'clusters/staging/grafana.yaml:10:19 spec.config."grafana.ini".database.password [schema]',
+    'clusters/staging/grafana.yaml:7:9 spec.config["grafana.ini"].security.admin_password [credentials]',
+    'clusters/staging/grafana.yaml:8:9 spec.config["grafana.ini"].security.secret_key [credentials]',
+    'clusters/staging/grafana.yaml:10:9 spec.config["grafana.ini"].database.password [credentials]',
+    'clusters/staging/grafana.yaml:10:19 spec.config["grafana.ini"].database.password [schema]',
   ]);
   assert.match(found[0]!, /use routing_key_file pointing at a file under \/etc\/alertmanager/);
   assert.match(found[4]!, /use \$__file\{\/path\/to\/mounted\/secret\} or \$__env\{VAR\}/);

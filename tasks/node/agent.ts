@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { type KubeClient, KubeError } from "../kube/client.ts";
 import type { Versions } from "../model/versions.ts";
 import { type NodeFacts, PodWorker } from "./pod_worker.ts";
-import type { Pod } from "./pod_types.ts";
+import { type Pod, typed } from "../render/objects.ts";
 import { claimFolder, provisionPending } from "./provisioner.ts";
 import { isMirrorPod, mirrorPod, mirrorStatus, type StaticPod } from "./mirror_pods.ts";
 import type { Runtime } from "./runtime.ts";
@@ -142,7 +142,7 @@ export class NodeAgent {
   async start(): Promise<void> {
     const { client, nodeName } = this.opts;
     try {
-      await client.create({
+      await client.create(typed({
         apiVersion: "v1",
         kind: "Node",
         metadata: {
@@ -154,7 +154,7 @@ export class NodeAgent {
           },
         },
         spec: {},
-      });
+      }));
     } catch (e) {
       if (!(e instanceof KubeError && e.status === 409)) throw e;
     }

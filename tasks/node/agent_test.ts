@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { podAction } from "./agent.ts";
-import type { Pod } from "./pod_types.ts";
+import type { Pod } from "../render/objects.ts";
 
 const pod = (extra: Partial<Pod["metadata"]> = {}, phase?: string): Pod => ({
   apiVersion: "v1",

@@ -11,7 +11,7 @@ import type { Versions } from "../model/versions.ts";
 import { spawnLogged } from "../stack/process.ts";
 import { expandVars } from "../render/container_env.ts";
 import { containerArgv, runnableImage } from "./images.ts";
-import type { Container, Probe } from "./pod_types.ts";
+import type { Container, Probe } from "../render/objects.ts";
 import { probeOnce, ProbeState, type ProbeTarget } from "./probes.ts";
 import type { ContainerLaunch, Runtime } from "./runtime.ts";
 import type { ContainerState, ContainerView } from "./status.ts";

@@ -4,7 +4,8 @@
  * env values, `command` and `args`. Pure: ConfigMaps and Secrets come in as already read.
  */
 import { expandVars } from "../render/container_env.ts";
-import type { Container, Pod } from "./pod_types.ts";
+import { parseQuantity } from "../model/units.ts";
+import type { Container, Pod } from "../render/objects.ts";
 
 export interface EnvSources {
   pod: Pod;
@@ -17,28 +18,6 @@ export interface EnvSources {
   /** The node's allocatable CPU cores and memory bytes: the default of an unset limit. */
   nodeCpu: number;
   nodeMemory: number;
-}
-
-/** Kubernetes quantities as numbers (cores or bytes). */
-export function quantity(q: string | number | undefined): number | undefined {
-  if (q === undefined) return undefined;
-  if (typeof q === "number") return q;
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) return undefined;
-  const units: Record<string, number> = {
-    "": 1,
-    m: 1e-3,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-  };
-  const unit = units[m[2] ?? ""];
-  return unit === undefined ? undefined : Number(m[1]) * unit;
 }
 
 /** `metadata.labels['app']` and the other fieldRef paths the kubelet supports. */
@@ -76,10 +55,11 @@ export function resourceValue(
 ): string {
   const [kind, what] = ref.resource.split(".") as [string, string];
   const limits = kind === "limits" ? container.resources?.limits : container.resources?.requests;
-  const set = quantity(limits?.[what]);
+  const limit = limits?.[what];
+  const set = limit === undefined ? undefined : parseQuantity(limit);
   const fallback = what === "cpu" ? src.nodeCpu : src.nodeMemory;
   const value = kind === "requests" && set === undefined ? 0 : set ?? fallback;
-  const divisor = quantity(ref.divisor ?? 1) || 1;
+  const divisor = parseQuantity(ref.divisor ?? 1) || 1;
   // The kubelet rounds up: 500m of CPU with divisor 1 is 1.
   return String(Math.ceil(value / divisor));
 }

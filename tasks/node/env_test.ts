@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { containerEnv, quantity } from "./env.ts";
-import type { Pod } from "./pod_types.ts";
+import { containerEnv } from "./env.ts";
+import type { Pod } from "../render/objects.ts";
 
 const pod: Pod = {
   apiVersion: "v1",
@@ -57,10 +57,4 @@ Deno.test("containerEnv() names a missing key, unless the reference is optional"
   });
   assert.throws(() => containerEnv(ref(false), src), /couldn't find key nope in configmap cm/);
   assert.equal(containerEnv(ref(true), src).has("X"), false);
-});
-
-Deno.test("quantity() reads Kubernetes quantities", () => {
-  assert.equal(quantity("500m"), 0.5);
-  assert.equal(quantity("2Gi"), 2 * 2 ** 30);
-  assert.equal(quantity("x"), undefined);
 });

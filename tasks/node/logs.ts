@@ -5,10 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { readState } from "../controlplane/state.ts";
-
-export const USAGE = "usage: deno task logs <pod|namespace/pod> [container]";
+import { command, exitWith, UsageError } from "../cli/command.ts";
+import { runningLocalCluster } from "../controlplane/state.ts";
 
 /** The log file of a pod's container among the agent's log folders, or why there is none. Pure. */
 export function findLog(
@@ -37,34 +35,27 @@ export function findLog(
   return { folder, file: `${container}.log` };
 }
 
-if (import.meta.main) {
-  let positionals: string[];
-  try {
-    ({ positionals } = parseArgs({ args: Deno.args, allowPositionals: true, options: {} }));
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    Deno.exit(2);
-  }
-  if (positionals.length < 1 || positionals.length > 2) {
-    console.error(USAGE);
-    Deno.exit(2);
-  }
-  const state = readState();
-  if (!state) {
-    console.error("no local cluster is running; start one with `deno task up`");
-    Deno.exit(2);
-  }
-  const root = join(state.dir, "node", "logs");
-  const folders = existsSync(root) ? readdirSync(root).sort() : [];
-  const found = findLog(
-    folders,
-    (f) => readdirSync(join(root, f)),
-    positionals[0]!,
-    positionals[1],
-  );
-  if ("error" in found) {
-    console.error(found.error);
-    Deno.exit(1);
-  }
-  await Deno.stdout.write(readFileSync(join(root, found.folder, found.file)));
-}
+export const logsCommand = command({
+  name: "logs",
+  summary: "A container's log on the running local cluster, from the file the node agent keeps " +
+    "per container (kept across restarts). A pod is named `name` or `namespace/name`; without " +
+    "a container, the pod's only one (or the list to choose from).",
+  options: {},
+  positionals: { usage: "<pod|namespace/pod> [container]", min: 1, max: 2 },
+  async run({ positionals }) {
+    const state = runningLocalCluster();
+    const root = join(state.dir, "node", "logs");
+    const folders = existsSync(root) ? readdirSync(root).sort() : [];
+    const found = findLog(
+      folders,
+      (f) => readdirSync(join(root, f)),
+      positionals[0]!,
+      positionals[1],
+    );
+    if ("error" in found) throw new UsageError(found.error);
+    await Deno.stdout.write(readFileSync(join(root, found.folder, found.file)));
+    return 0;
+  },
+});
+
+if (import.meta.main) await exitWith(logsCommand);

@@ -3,7 +3,7 @@
  * cluster (and the stack's monitors) see them. The agent publishes them for the local cluster's
  * control plane and never runs them itself. Pure.
  */
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject, Pod } from "../render/objects.ts";
 
 /** A static pod: its name, labels and metrics port. */
 export interface StaticPod {
@@ -17,7 +17,7 @@ export function mirrorPod(
   p: StaticPod,
   node: { name: string; uid: string },
   hostImage: string,
-): K8sObject {
+): Pod {
   return {
     apiVersion: "v1",
     kind: "Pod",

@@ -12,7 +12,7 @@ import type { Versions } from "../model/versions.ts";
 import { type ContainerContext, containerLogPath, ContainerRun } from "./container_run.ts";
 import { containerEnv } from "./env.ts";
 import { runnableImage } from "./images.ts";
-import type { Container, Pod } from "./pod_types.ts";
+import type { Container, Pod } from "../render/objects.ts";
 import type { PodSandbox, Runtime } from "./runtime.ts";
 import { podStatus } from "./status.ts";
 import { type MountableVolume, syncVolumes, writableDir } from "./volumes.ts";

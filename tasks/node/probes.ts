@@ -3,7 +3,7 @@
  * against the pod's IP; a container port may be named. And the state machine around one probe:
  * initial delay, period, timeout, success and failure thresholds.
  */
-import type { Probe } from "./pod_types.ts";
+import type { Probe } from "../render/objects.ts";
 
 export interface ProbeTarget {
   podIP: string;

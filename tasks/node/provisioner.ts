@@ -7,13 +7,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type KubeClient, KubeError } from "../kube/client.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../render/objects.ts";
 
 export const PROVISIONER = "local.ha-monitoring.dev/hostpath";
 export const STORAGE_CLASS = "local";
 
 /** The default StorageClass of the local cluster. */
-export function storageClass(): K8sObject {
+export function storageClass(): StorageClass {
   return {
     apiVersion: "storage.k8s.io/v1",
     kind: "StorageClass",
@@ -28,7 +28,11 @@ export function storageClass(): K8sObject {
 }
 
 /** The PersistentVolume provisioned for a claim, in `root`. Pure. */
-export function volumeFor(claim: K8sObject, root: string, nodeName: string): K8sObject {
+export function volumeFor(
+  claim: PersistentVolumeClaim,
+  root: string,
+  nodeName: string,
+): PersistentVolume & { spec: { hostPath: { path: string } } } {
   const uid = claim.metadata.uid ?? "";
   return {
     apiVersion: "v1",
@@ -47,7 +51,7 @@ export function volumeFor(claim: K8sObject, root: string, nodeName: string): K8s
       claimRef: {
         apiVersion: "v1",
         kind: "PersistentVolumeClaim",
-        namespace: claim.metadata.namespace,
+        ...(claim.metadata.namespace !== undefined ? { namespace: claim.metadata.namespace } : {}),
         name: claim.metadata.name,
         uid,
       },
@@ -67,7 +71,7 @@ export function volumeFor(claim: K8sObject, root: string, nodeName: string): K8s
 }
 
 /** Whether a claim waits for this provisioner. Pure. */
-export function wantsVolume(claim: K8sObject): boolean {
+export function wantsVolume(claim: PersistentVolumeClaim): boolean {
   const a = claim.metadata.annotations ?? {};
   const ours = a["volume.kubernetes.io/storage-provisioner"] === PROVISIONER ||
     a["volume.beta.kubernetes.io/storage-provisioner"] === PROVISIONER;
@@ -80,7 +84,9 @@ export async function provisionPending(
   root: string,
   nodeName: string,
 ): Promise<number> {
-  const claims = await admin.list("v1", "PersistentVolumeClaim");
+  const claims = await admin.list("v1", "PersistentVolumeClaim") as {
+    items: PersistentVolumeClaim[];
+  };
   let made = 0;
   for (const claim of claims.items.filter(wantsVolume)) {
     const pv = volumeFor(claim, root, nodeName);

@@ -19,7 +19,7 @@ Deno.test("wantsVolume() takes pending claims of our provisioner only", () => {
 Deno.test("volumeFor() makes a PV pre-bound to the claim, pinned to the node", () => {
   const pv = volumeFor(claim({}), "/data", "n1");
   assert.equal(pv.metadata.name, "pvc-abc");
-  assert.equal(pv.spec.capacity.storage, "2Gi");
+  assert.equal(pv.spec.capacity?.storage, "2Gi");
   assert.equal(pv.spec.hostPath.path, "/data/pvc-abc");
   assert.deepEqual(pv.spec.claimRef, {
     apiVersion: "v1",
@@ -29,7 +29,7 @@ Deno.test("volumeFor() makes a PV pre-bound to the claim, pinned to the node", (
     uid: "abc",
   });
   assert.deepEqual(
-    pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values,
+    pv.spec.nodeAffinity?.required?.nodeSelectorTerms[0]?.matchExpressions?.[0]?.values,
     ["n1"],
   );
 });

@@ -11,14 +11,15 @@ import { join } from "node:path";
 import type { KubeClient } from "../kube/client.ts";
 import { type EnvSources, fieldValue, resourceValue } from "./env.ts";
 import { type VolumeFile, writeAtomicDir } from "./atomic_dir.ts";
-import type {
-  Container,
-  DownwardItem,
-  KeyToPath,
-  Pod,
-  ProjectedSource,
-  Volume,
-} from "./pod_types.ts";
+import {
+  type Container,
+  type DownwardItem,
+  isKind,
+  type KeyToPath,
+  type Pod,
+  type ProjectedSource,
+  type Volume,
+} from "../render/objects.ts";
 
 export interface VolumeEnv {
   /** A client with the node's identity. */
@@ -53,9 +54,9 @@ async function readData(
   const obj = await client.get("v1", kind, namespace, name);
   if (!obj) return undefined;
   const out: Record<string, Uint8Array | string> = {};
-  if (kind === "ConfigMap") {
-    for (const [k, v] of Object.entries(obj.data ?? {})) out[k] = v as string;
-    for (const [k, v] of Object.entries(obj.binaryData ?? {})) out[k] = decode(v as string);
+  if (isKind(obj, "ConfigMap")) {
+    for (const [k, v] of Object.entries(obj.data ?? {})) out[k] = v;
+    for (const [k, v] of Object.entries(obj.binaryData ?? {})) out[k] = decode(v);
   } else {
     for (const [k, v] of Object.entries(obj.data ?? {})) out[k] = decode(v as string);
   }

@@ -2,6 +2,7 @@
  * base/ rendered by the pinned kustomize: the names the other parts rely on exist, every pod
  * is locked down, and the values that must agree across components do.
  */
+import { REPLICA_LABEL } from "../model/cluster.ts";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -9,13 +10,58 @@ import { parse, parseAllDocuments } from "yaml";
 import { BASE_DIR, CLUSTERS_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
 import { expandedArgs } from "./container_env.ts";
-import { findObjects, type K8sObject, kustomizeBuild, resourceId } from "./kustomize.ts";
-import { labelSelectorMatches, mapSelectorMatches } from "./selectors.ts";
+import { kustomizeBuild, resourceId } from "./kustomize.ts";
+import {
+  type DaemonSet,
+  type Deployment,
+  type K8sObject,
+  type KindOf,
+  objectsOf,
+  type PodSpec,
+  type SecurityContext,
+  type StatefulSet,
+} from "./objects.ts";
+import { type LabelSelector, labelSelectorMatches, mapSelectorMatches } from "./selectors.ts";
 import { coreWaitsOn, SYNC_WAVES, waveOf } from "./sync_waves.ts";
 import { podLabelsOf } from "../validate/k8s_objects.ts";
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
+/** A Grafana datasource of the provisioning file, the fields these tests read. */
+interface Datasource {
+  uid: string;
+  type: string;
+  isDefault: boolean;
+  url: string;
+  jsonData?: { customQueryParameters?: string };
+}
+
+/**
+ * The fields these tests read of the reconcilers' objects in clusters/argocd and clusters/flux:
+ * Argo CD's ApplicationSet and AppProject, Flux's GitRepository and Kustomization.
+ */
+interface ReconcilerObject extends K8sObject {
+  spec: {
+    goTemplate?: boolean;
+    generators?: {
+      git: { repoURL: string; files: { path: string }[] };
+      selector: LabelSelector;
+    }[];
+    template?: {
+      metadata: { annotations?: Record<string, string> };
+      spec: {
+        project: string;
+        source: { repoURL: string; targetRevision?: string; path: string };
+        syncPolicy: { automated?: unknown; syncOptions?: string[] };
+      };
+    };
+    sourceRepos?: string[];
+    url?: string;
+    ref?: unknown;
+    path?: string;
+    prune?: boolean;
+    dependsOn?: { name: string }[];
+    sourceRef?: { name: string };
+  };
+}
 
 let rendered: Promise<K8sObject[]> | undefined;
 function baseObjects(): Promise<K8sObject[]> {
@@ -23,28 +69,33 @@ function baseObjects(): Promise<K8sObject[]> {
   return rendered;
 }
 
-function one(objects: readonly K8sObject[], kind: string, name: string): K8sObject {
-  const found = findObjects(objects, kind, name);
+function one<K extends string>(objects: readonly K8sObject[], kind: K, name: string): KindOf<K> {
+  const found = objectsOf(objects, kind, name);
   assert.equal(found.length, 1, `expected one ${kind}/${name}, found ${found.length}`);
-  return found[0] as K8sObject;
+  return found[0] as KindOf<K>;
 }
 
 const WORKLOADS = new Set(["Deployment", "DaemonSet", "StatefulSet"]);
 
+/** The stack's own workloads: their pods come from a template. */
+function isWorkload(o: K8sObject): o is Deployment | DaemonSet | StatefulSet {
+  return WORKLOADS.has(o.kind);
+}
+
 /** Host access a pod spec asks for: hostNetwork, hostPID, hostIPC, hostPath volumes. */
-function hostAccess(pod: Json): string[] {
+function hostAccess(pod: PodSpec): string[] {
   const out: string[] = [];
-  for (const f of ["hostNetwork", "hostPID", "hostIPC"]) if (pod[f] === true) out.push(f);
+  for (const f of ["hostNetwork", "hostPID", "hostIPC"] as const) if (pod[f] === true) out.push(f);
   for (const v of pod.volumes ?? []) if (v.hostPath) out.push(`hostPath ${v.hostPath.path}`);
   return out;
 }
 
 /** What a workload's containers lack of the stack's pod security; [] when nothing. */
-function containerProblems(o: K8sObject): string[] {
+function containerProblems(o: Deployment | DaemonSet | StatefulSet): string[] {
   const pod = o.spec.template.spec;
   const id = resourceId(o);
   const problems: string[] = [];
-  const podSc = pod.securityContext ?? {};
+  const podSc: SecurityContext = pod.securityContext ?? {};
   if (podSc.seccompProfile?.type !== "RuntimeDefault") {
     problems.push(`${id}: seccompProfile is not RuntimeDefault`);
   }
@@ -65,7 +116,7 @@ function containerProblems(o: K8sObject): string[] {
     if ((c.securityContext?.capabilities?.add ?? []).length > 0) {
       problems.push(`${where}: adds capabilities`);
     }
-    for (const kind of ["requests", "limits"]) {
+    for (const kind of ["requests", "limits"] as const) {
       for (const r of ["cpu", "memory"]) {
         if (c.resources?.[kind]?.[r] === undefined) problems.push(`${where}: no ${r} ${kind}`);
       }
@@ -135,7 +186,7 @@ Deno.test("kustomizeBuild(base) renders every object the overlays, checks and do
   const ids = new Set(objects.map(resourceId));
   assert.deepEqual(expected.filter((id) => !ids.has(id)), []);
   // Generated ConfigMaps carry a content hash, so they are found by prefix.
-  const configMaps = findObjects(objects, "ConfigMap").map((o) => o.metadata.name);
+  const configMaps = objectsOf(objects, "ConfigMap").map((o) => o.metadata.name);
   for (const prefix of ["grafana-config-", "grafana-datasources-", "grafana-dashboard-provider-"]) {
     assert.equal(configMaps.filter((n) => n.startsWith(prefix)).length, 1, prefix);
   }
@@ -148,7 +199,7 @@ Deno.test("kustomizeBuild(base) renders every object the overlays, checks and do
 
 Deno.test("kustomizeBuild(base) locks down every container, node-exporter's host access excepted", async () => {
   const objects = await baseObjects();
-  const workloads = objects.filter((o) => WORKLOADS.has(o.kind));
+  const workloads = objects.filter(isWorkload);
   assert.deepEqual(workloads.map(resourceId).sort(), [
     "DaemonSet/monitoring/node-exporter",
     "Deployment/monitoring/grafana",
@@ -166,7 +217,7 @@ Deno.test("kustomizeBuild(base) locks down every container, node-exporter's host
   ]]);
   // The host's filesystems are only read.
   const nodeExporter = one(objects, "DaemonSet", "node-exporter").spec.template.spec;
-  const mounts = nodeExporter.containers[0].volumeMounts as Json[];
+  const mounts = nodeExporter.containers[0]?.volumeMounts ?? [];
   assert.deepEqual(mounts.map((m) => [m.mountPath, m.readOnly]), [
     ["/host/proc", true],
     ["/host/sys", true],
@@ -197,19 +248,19 @@ Deno.test("kustomizeBuild(base) runs Prometheus and Alertmanager non-root with r
     );
   }
   const thanos = one(objects, "Prometheus", "k8s").spec.thanos;
-  assert.deepEqual(Object.keys(thanos.resources.limits).sort(), ["cpu", "memory"]);
+  assert.deepEqual(Object.keys(thanos?.resources?.limits ?? {}).sort(), ["cpu", "memory"]);
 });
 
 Deno.test("kustomizeBuild(base) makes Thanos Query deduplicate by the Prometheus replica label", async () => {
   const objects = await baseObjects();
   const prometheus = one(objects, "Prometheus", "k8s");
-  const args: string[] = one(objects, "Deployment", "thanos-query").spec.template.spec
-    .containers[0].args;
+  const args = one(objects, "Deployment", "thanos-query").spec.template.spec.containers[0]?.args ??
+    [];
   const replicaLabels = args
     .filter((a) => a.startsWith("--query.replica-label="))
     .map((a) => a.slice("--query.replica-label=".length));
-  assert.deepEqual(replicaLabels, ["prometheus_replica"]);
-  assert.equal(prometheus.spec.replicaExternalLabelName, "prometheus_replica");
+  assert.deepEqual(replicaLabels, [REPLICA_LABEL]);
+  assert.equal(prometheus.spec.replicaExternalLabelName, REPLICA_LABEL);
   assert.equal(prometheus.spec.replicas, 2);
   // The namespace from the pod, the DNS domain from the overlay (spec.clusterDomain), by name.
   assert.deepEqual(
@@ -218,10 +269,11 @@ Deno.test("kustomizeBuild(base) makes Thanos Query deduplicate by the Prometheus
   );
   const query = one(objects, "Deployment", "thanos-query");
   const container = query.spec.template.spec.containers[0];
+  assert.ok(container);
   assert.deepEqual(
     expandedArgs({
       ...container,
-      env: [...container.env, { name: "CLUSTER_DOMAIN", value: "c.l" }],
+      env: [...(container.env ?? []), { name: "CLUSTER_DOMAIN", value: "c.l" }],
     }, query)
       .filter((a) => a.startsWith("--endpoint=")),
     ["--endpoint=dnssrv+_grpc._tcp.thanos-sidecar.monitoring.svc.c.l"],
@@ -238,7 +290,7 @@ Deno.test("kustomizeBuild(base) has the thanos-sidecar Service select the Promet
     JSON.stringify(sidecar.spec.selector),
   );
   assert.deepEqual(
-    sidecar.spec.ports.find((p: Json) => p.name === "grpc"),
+    sidecar.spec.ports?.find((p) => p.name === "grpc"),
     { name: "grpc", port: 10901, targetPort: "grpc" },
   );
   // The PodDisruptionBudget and the Service of Prometheus cover the same pods.
@@ -250,29 +302,31 @@ Deno.test("kustomizeBuild(base) has the thanos-sidecar Service select the Promet
 
 Deno.test("kustomizeBuild(base) points Grafana's datasources at the thanos-query Service", async () => {
   const objects = await baseObjects();
-  const cm = findObjects(objects, "ConfigMap").find((o) =>
+  const cm = objectsOf(objects, "ConfigMap").find((o) =>
     o.metadata.name.startsWith("grafana-datasources-")
   );
   assert.ok(cm);
-  const datasources: Json[] = parse(cm.data["datasources.yaml"]).datasources;
+  const datasources: Datasource[] = parse(cm.data?.["datasources.yaml"] ?? "").datasources;
   assert.deepEqual(datasources.map((d) => [d.uid, d.type, d.isDefault]), [
     ["thanos-query", "prometheus", true],
     ["thanos-query-replicas", "prometheus", false],
   ]);
+  const [ds, replicas] = datasources;
+  assert.ok(ds && replicas);
   // The second one is the same Thanos Query, without deduplication.
-  assert.equal(datasources[1].url, datasources[0].url);
-  assert.equal(datasources[1].jsonData.customQueryParameters, "dedup=false");
-  const ds = datasources[0];
+  assert.equal(replicas.url, ds.url);
+  assert.equal(replicas.jsonData?.customQueryParameters, "dedup=false");
   const url = new URL(ds.url);
   const service = one(objects, "Service", "thanos-query");
-  const http = service.spec.ports.find((p: Json) => p.name === "http");
+  const http = service.spec.ports?.find((p) => p.name === "http");
+  assert.ok(http);
   // The short name: Grafana runs in the Service's namespace, whichever a cluster picks.
   assert.equal(url.hostname, service.metadata.name);
   assert.equal(service.metadata.namespace, cm.metadata.namespace);
   assert.equal(Number(url.port), http.port);
   assert.equal(http.port, 10902);
   // The Deployment mounts this very ConfigMap as its datasource provisioning.
-  const volumes: Json[] = one(objects, "Deployment", "grafana").spec.template.spec.volumes;
+  const volumes = one(objects, "Deployment", "grafana").spec.template.spec.volumes ?? [];
   assert.equal(
     volumes.find((v) => v.name === "datasources")?.configMap?.name,
     cm.metadata.name,
@@ -281,14 +335,14 @@ Deno.test("kustomizeBuild(base) points Grafana's datasources at the thanos-query
 
 Deno.test("kustomizeBuild(base) mounts every grafana_dashboard ConfigMap into Grafana", async () => {
   const objects = await baseObjects();
-  const dashboards = findObjects(objects, "ConfigMap")
+  const dashboards = objectsOf(objects, "ConfigMap")
     .filter((o) => o.metadata.labels?.grafana_dashboard === "1")
     .map((o) => o.metadata.name)
     .sort();
-  const volumes: Json[] = one(objects, "Deployment", "grafana").spec.template.spec.volumes;
-  const mounted: string[] = volumes.flatMap((v) => v.configMap?.name ?? []).filter((
-    n: string,
-  ) => n.startsWith("grafana-dashboards-")).sort();
+  const volumes = one(objects, "Deployment", "grafana").spec.template.spec.volumes ?? [];
+  const mounted = volumes.flatMap((v) => v.configMap?.name ?? []).filter((n) =>
+    n.startsWith("grafana-dashboards-")
+  ).sort();
   assert.ok(dashboards.length > 0);
   assert.deepEqual(mounted, dashboards);
 });
@@ -297,7 +351,7 @@ Deno.test("kustomizeBuild(base) lets only Prometheus reach Grafana and Thanos Qu
   // The ingress controller's namespace is per cluster: the overlays add its policies.
   const objects = await baseObjects();
   const peers = (name: string) =>
-    one(objects, "NetworkPolicy", name).spec.ingress.flatMap((r: Json) => r.from);
+    (one(objects, "NetworkPolicy", name).spec.ingress ?? []).flatMap((r) => r.from);
   const prometheus = {
     podSelector: {
       matchLabels: { "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/name": "k8s" },
@@ -308,31 +362,31 @@ Deno.test("kustomizeBuild(base) lets only Prometheus reach Grafana and Thanos Qu
     { podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana" } } },
     prometheus,
   ]);
-  assert.deepEqual(findObjects(objects, "Ingress"), []);
+  assert.deepEqual(objectsOf(objects, "Ingress"), []);
 });
 
 Deno.test("kustomizeBuild(base) labels every ServiceMonitor so the Prometheus selectors pick it up", async () => {
   const objects = await baseObjects();
   const spec = one(objects, "Prometheus", "k8s").spec;
   const stack = { "monitoring.dev/stack": "platform" };
-  for (const s of ["serviceMonitor", "podMonitor", "rule"]) {
-    assert.deepEqual(spec[`${s}Selector`], { matchLabels: stack }, s);
-    assert.deepEqual(spec[`${s}NamespaceSelector`], {}, s);
+  for (const s of ["serviceMonitor", "podMonitor", "rule"] as const) {
+    assert.deepEqual(spec[`${s}Selector` as const], { matchLabels: stack }, s);
+    assert.deepEqual(spec[`${s}NamespaceSelector` as const], {}, s);
   }
-  const unlabelled = findObjects(objects, "ServiceMonitor")
+  const unlabelled = objectsOf(objects, "ServiceMonitor")
     .filter((o) => !labelSelectorMatches(spec.serviceMonitorSelector, o.metadata.labels ?? {}));
   assert.deepEqual(unlabelled.map(resourceId), []);
   // Each ServiceMonitor selects exactly one Service of base, and names ports it has.
-  const services = findObjects(objects, "Service");
-  const mismatches = findObjects(objects, "ServiceMonitor").flatMap((sm) => {
+  const services = objectsOf(objects, "Service");
+  const mismatches = objectsOf(objects, "ServiceMonitor").flatMap((sm) => {
     const matched = services.filter((s) =>
       labelSelectorMatches(sm.spec.selector, s.metadata.labels ?? {})
     );
     if (matched.length !== 1) return [`${sm.metadata.name}: selects ${matched.length} Services`];
-    const ports = new Set((matched[0]?.spec.ports ?? []).map((p: Json) => p.name));
+    const ports = new Set((matched[0]?.spec.ports ?? []).map((p) => p.name));
     return sm.spec.endpoints
-      .filter((e: Json) => !ports.has(e.port))
-      .map((e: Json) => `${sm.metadata.name}: no port ${e.port}`);
+      .filter((e) => !ports.has(e.port))
+      .map((e) => `${sm.metadata.name}: no port ${e.port}`);
   });
   assert.deepEqual(mismatches, []);
 });
@@ -375,12 +429,12 @@ Deno.test("kustomizeBuild(base) uses versions.json images without a tag, for the
   const objects = await baseObjects();
   const pinned = new Set(Object.values(loadVersions().images).map((p) => p.image));
   const images = objects
-    .filter((o) => WORKLOADS.has(o.kind))
-    .flatMap((o) => o.spec.template.spec.containers.map((c: Json) => c.image as string));
+    .filter(isWorkload)
+    .flatMap((o) => o.spec.template.spec.containers.map((c) => c.image));
   assert.deepEqual(images.filter((i) => !pinned.has(i)), []);
   // The config reloader's image comes from a variable the overlay sets (versions.json).
-  const operatorArgs: string[] = one(objects, "Deployment", "prometheus-operator").spec.template
-    .spec.containers[0].args;
+  const operatorArgs =
+    one(objects, "Deployment", "prometheus-operator").spec.template.spec.containers[0]?.args ?? [];
   assert.deepEqual(
     operatorArgs.filter((a) => a.startsWith("--prometheus-config-reloader")),
     ["--prometheus-config-reloader=$(CONFIG_RELOADER_IMAGE)"],
@@ -399,11 +453,11 @@ Deno.test("kustomizeBuild() of base under another namespace moves every object a
       objects.filter((o) => o.metadata.namespace !== undefined).map((o) => o.metadata.namespace),
     );
     assert.deepEqual([...namespaces], ["observability"]);
-    assert.deepEqual(findObjects(objects, "Namespace").map((o) => o.metadata.name), [
+    assert.deepEqual(objectsOf(objects, "Namespace").map((o) => o.metadata.name), [
       "observability",
     ]);
-    const subjects = findObjects(objects, "ClusterRoleBinding")
-      .flatMap((b) => b.subjects.map((s: Json) => `${s.namespace}/${s.name}`))
+    const subjects = objectsOf(objects, "ClusterRoleBinding")
+      .flatMap((b) => (b.subjects ?? []).map((s) => `${s.namespace}/${s.name}`))
       .sort();
     assert.deepEqual(subjects, [
       "observability/kube-state-metrics",
@@ -415,52 +469,62 @@ Deno.test("kustomizeBuild() of base under another namespace moves every object a
   }
 });
 
-function readDocs(path: string): Json[] {
+function readDocs(path: string): ReconcilerObject[] {
   return parseAllDocuments(readFileSync(path, "utf8")).map((d) => d.toJS());
+}
+
+/** The one document of a file of clusters/. */
+function readDoc(path: string): ReconcilerObject {
+  const [doc] = readDocs(path);
+  assert.ok(doc, `${path} holds a document`);
+  return doc;
 }
 
 Deno.test("clusters/argocd and clusters/flux pin the operator's CRDs at versions.json's tag", () => {
   const tag = loadVersions().images["prometheus-operator"]?.tag;
   assert.match(tag ?? "", /^v\d+\.\d+\.\d+$/);
-  const [argo] = readDocs(join(CLUSTERS_DIR, "argocd", "crds.yaml"));
-  assert.deepEqual(argo.spec.template.spec.source, {
+  const argo = readDoc(join(CLUSTERS_DIR, "argocd", "crds.yaml"));
+  assert.deepEqual(argo.spec.template?.spec.source, {
     repoURL: "https://github.com/prometheus-operator/prometheus-operator.git",
     targetRevision: tag,
     path: "example/prometheus-operator-crd",
   });
-  assert.equal(argo.spec.template.metadata.annotations["argocd.argoproj.io/sync-wave"], "-1");
-  assert.deepEqual(argo.spec.template.spec.syncPolicy.syncOptions, ["ServerSideApply=true"]);
+  assert.equal(argo.spec.template?.metadata.annotations?.["argocd.argoproj.io/sync-wave"], "-1");
+  assert.deepEqual(argo.spec.template?.spec.syncPolicy.syncOptions, ["ServerSideApply=true"]);
   const flux = readDocs(join(CLUSTERS_DIR, "flux", "sources.yaml"))
     .find((d) => d.metadata.name === "prometheus-operator");
-  assert.deepEqual(flux.spec.ref, { tag });
-  const [crds] = readDocs(join(CLUSTERS_DIR, "flux", "crds.yaml"));
+  assert.deepEqual(flux?.spec.ref, { tag });
+  const crds = readDoc(join(CLUSTERS_DIR, "flux", "crds.yaml"));
   assert.equal(crds.spec.path, "./example/prometheus-operator-crd");
   assert.equal(crds.spec.prune, false);
 });
 
 Deno.test("clusters/argocd makes one Application per Argo CD cluster file (not flux, not none), on this repository", () => {
-  const [appset] = readDocs(join(CLUSTERS_DIR, "argocd", "applicationset.yaml"));
-  const [crds] = readDocs(join(CLUSTERS_DIR, "argocd", "crds.yaml"));
-  const [project] = readDocs(join(CLUSTERS_DIR, "argocd", "project.yaml"));
-  const repo = appset.spec.template.spec.source.repoURL;
+  const appset = readDoc(join(CLUSTERS_DIR, "argocd", "applicationset.yaml"));
+  const crds = readDoc(join(CLUSTERS_DIR, "argocd", "crds.yaml"));
+  const project = readDoc(join(CLUSTERS_DIR, "argocd", "project.yaml"));
+  const template = appset.spec.template;
+  assert.ok(template);
+  const repo = template.spec.source.repoURL;
   for (const set of [appset, crds]) {
     assert.equal(set.spec.goTemplate, true);
-    const [generator] = set.spec.generators;
+    const [generator] = set.spec.generators ?? [];
+    assert.ok(generator);
     assert.deepEqual(generator.git.files, [{ path: "clusters/*/cluster.yaml" }]);
     assert.equal(generator.git.repoURL, repo);
     assert.deepEqual(generator.selector.matchExpressions, [
       { key: "spec.reconciler", operator: "NotIn", values: ["flux", "none"] },
     ]);
-    assert.equal(set.spec.template.spec.project, project.metadata.name);
+    assert.equal(set.spec.template?.spec.project, project.metadata.name);
   }
-  assert.equal(appset.spec.template.spec.source.path, "overlays/{{ .metadata.name }}");
-  assert.deepEqual(appset.spec.template.spec.syncPolicy.automated, { prune: true, selfHeal: true });
-  assert.deepEqual(appset.spec.template.spec.syncPolicy.syncOptions, [
+  assert.equal(template.spec.source.path, "overlays/{{ .metadata.name }}");
+  assert.deepEqual(template.spec.syncPolicy.automated, { prune: true, selfHeal: true });
+  assert.deepEqual(template.spec.syncPolicy.syncOptions, [
     "CreateNamespace=true",
     "ServerSideApply=true",
   ]);
-  assert.ok(project.spec.sourceRepos.includes(repo));
-  const [fluxRepo] = readDocs(join(CLUSTERS_DIR, "flux", "sources.yaml"));
+  assert.ok(project.spec.sourceRepos?.includes(repo));
+  const fluxRepo = readDoc(join(CLUSTERS_DIR, "flux", "sources.yaml"));
   assert.equal(fluxRepo.spec.url, repo);
 });
 
@@ -489,7 +553,7 @@ Deno.test("clusters/flux has a Kustomization after the CRDs for every Flux clust
       name: k.metadata.name,
       path: k.spec.path,
       dependsOn: k.spec.dependsOn,
-      source: k.spec.sourceRef.name,
+      source: k.spec.sourceRef?.name,
     })),
     fluxClusters.map((name) => ({
       name: `monitoring-${name}`,

@@ -4,13 +4,13 @@
  * The base writes per-cluster values as such references (`--endpoint=…$(CLUSTER_DOMAIN)`), so
  * that an overlay sets them by name and never by the position of an argument.
  */
-import type { K8sObject } from "./kustomize.ts";
+import type { Container, K8sObject } from "./objects.ts";
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
+/** What expansion reads of a container. */
+type ContainerVars = Pick<Container, "env" | "args">;
 
 /** A container's variables that are known without a running pod: name → value. */
-export function containerVars(container: Json, object?: K8sObject): Map<string, string> {
+export function containerVars(container: ContainerVars, object?: K8sObject): Map<string, string> {
   const vars = new Map<string, string>();
   for (const e of container?.env ?? []) {
     if (typeof e?.name !== "string") continue;
@@ -39,7 +39,7 @@ export function expandVars(text: string, vars: ReadonlyMap<string, string>): str
 }
 
 /** A container's args with its variables expanded. */
-export function expandedArgs(container: Json, object?: K8sObject): string[] {
+export function expandedArgs(container: ContainerVars, object?: K8sObject): string[] {
   const vars = containerVars(container, object);
-  return (container?.args ?? []).map((a: unknown) => expandVars(String(a), vars));
+  return (container?.args ?? []).map((a) => expandVars(String(a), vars));
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { containerVars, expandedArgs, expandVars } from "./container_env.ts";
-import type { K8sObject } from "./kustomize.ts";
+import type { K8sObject } from "./objects.ts";
 
 const query: K8sObject = {
   apiVersion: "apps/v1",

@@ -1,33 +1,7 @@
 import { parseAllDocuments } from "yaml";
 import { toolPath } from "../model/paths.ts";
 import { run } from "../proc/run.ts";
-
-/** A Kubernetes object as rendered by kustomize (loosely typed: checks narrow it). */
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    /** Set by the API server on objects read back from it. */
-    uid?: string;
-    generation?: number;
-    resourceVersion?: string;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-    ownerReferences?: {
-      apiVersion: string;
-      kind: string;
-      name: string;
-      uid: string;
-      controller?: boolean;
-    }[];
-  };
-  // deno-lint-ignore no-explicit-any
-  [key: string]: any;
-}
+import type { K8sObject } from "./objects.ts";
 
 export interface Render {
   /** The overlay (or base) folder that was built. */
@@ -69,12 +43,4 @@ export class KustomizeError extends Error {
 /** `Kind/namespace/name`, the way findings name a resource. */
 export function resourceId(o: K8sObject): string {
   return [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join("/");
-}
-
-export function findObjects(
-  objects: readonly K8sObject[],
-  kind: string,
-  name?: string,
-): K8sObject[] {
-  return objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 }

@@ -5,7 +5,7 @@
  * repository (a load balancer, a Secret created by hand, a free port on every node), so those
  * go in the last wave. `outsideWorldDependencies()` and `coreWaitsOn()` check a render for it.
  */
-import type { K8sObject } from "./kustomize.ts";
+import { isKind, type K8sObject, objectsOf, type PodSpec, podSpecOf } from "./objects.ts";
 
 export const SYNC_WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave";
 
@@ -37,18 +37,8 @@ export function isCore(o: K8sObject): boolean {
   return CORE_KINDS.has(o.kind) || CORE_WORKLOADS.has(`${o.kind}/${o.metadata.name}`);
 }
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-function podSpec(o: K8sObject): Json {
-  if (["Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Job"].includes(o.kind)) {
-    return o.spec?.template?.spec;
-  }
-  return o.kind === "Pod" ? o.spec : undefined;
-}
-
 /** Secrets a pod spec cannot start without (non-optional references). */
-function requiredSecrets(pod: Json): string[] {
+function requiredSecrets(pod: PodSpec | undefined): string[] {
   const out: string[] = [];
   for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
     for (const e of c?.env ?? []) {
@@ -72,16 +62,16 @@ function requiredSecrets(pod: Json): string[] {
 export function outsideWorldDependencies(o: K8sObject, objects: readonly K8sObject[]): string[] {
   const out: string[] = [];
   const inRender = (name: string) =>
-    objects.some((s) =>
-      s.kind === "Secret" && s.metadata.name.replace(/-[a-z0-9]{10}$/, "") === name
+    objectsOf(objects, "Secret").some((s) =>
+      s.metadata.name.replace(/-[a-z0-9]{10}$/, "") === name
     );
   if (o.kind === "Ingress") {
     out.push("an Ingress is Healthy once a load balancer gives it an address");
   }
-  if (o.kind === "Service" && o.spec?.type === "LoadBalancer") {
+  if (isKind(o, "Service") && o.spec?.type === "LoadBalancer") {
     out.push("a LoadBalancer Service waits for an external address");
   }
-  const pod = podSpec(o);
+  const pod = podSpecOf(o)?.spec;
   if (pod?.hostNetwork === true) {
     out.push("it needs its ports free on the host network of each node");
   }
@@ -93,7 +83,7 @@ export function outsideWorldDependencies(o: K8sObject, objects: readonly K8sObje
   const secrets = [
     ...requiredSecrets(pod),
     // The operator mounts these into the Prometheus and Alertmanager pods, not optional.
-    ...((o.kind === "Prometheus" || o.kind === "Alertmanager") ? (o.spec?.secrets ?? []) : []),
+    ...((isKind(o, "Prometheus") || isKind(o, "Alertmanager")) ? (o.spec?.secrets ?? []) : []),
   ];
   for (const s of new Set<string>(secrets)) {
     if (!inRender(s)) out.push(`its pods need Secret ${s}, created outside the repository`);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import type { K8sObject } from "./kustomize.ts";
+import type { K8sObject, Secret } from "./objects.ts";
 import { coreWaitsOn, outsideWorldDependencies, SYNC_WAVES, waveOf } from "./sync_waves.ts";
 
-// deno-lint-ignore no-explicit-any
-function object(kind: string, name: string, wave?: number, spec?: any): K8sObject {
+/** An object of any kind; `spec` as loose as a render under check may have it. */
+function object(kind: string, name: string, wave?: number, spec?: unknown): K8sObject {
   return {
     apiVersion: "v1",
     kind,
@@ -37,7 +37,7 @@ const nodeExporterPod = {
 };
 
 Deno.test("outsideWorldDependencies() names load balancers, host ports and Secrets made by hand", () => {
-  const config: K8sObject = { ...object("Secret", "alertmanager-main-config"), data: {} };
+  const config: Secret = { ...object("Secret", "alertmanager-main-config"), data: {} };
   const objects = [config];
   assert.deepEqual(outsideWorldDependencies(object("Ingress", "grafana"), objects), [
     "an Ingress is Healthy once a load balancer gives it an address",

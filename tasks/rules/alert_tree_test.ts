@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { RuleParams, ruleParamValues } from "../model/rule_params.ts";
-import { renderDefaultRules } from "./render.ts";
+import { renderDefaultRules } from "./templates.ts";
 
 const sets = await renderDefaultRules(ruleParamValues(RuleParams.parse({})));
 const alerts = sets.flatMap((s) => s.groups.flatMap((g) => g.rules)).filter((r) => r.alert);

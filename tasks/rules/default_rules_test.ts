@@ -20,7 +20,7 @@ import {
   templatePlaceholders,
   TEST_SUFFIX,
   writeRuleFiles,
-} from "./render.ts";
+} from "./templates.ts";
 
 const DEFAULTS = ruleParamValues(RuleParams.parse({}));
 const SEVERITIES = ["critical", "warning", "info", "none"];

@@ -4,9 +4,12 @@
  */
 import { copyFile } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { parseDocument } from "yaml";
 import type { Finding } from "../model/finding.ts";
 import { ROOT, toolPath } from "../model/paths.ts";
+import { parseDuration } from "../model/units.ts";
+import { formatPath } from "../model/field_path.ts";
+import { parseYamlFile, valuePosition } from "../model/yaml_locate.ts";
 import { run } from "../proc/run.ts";
 
 export interface PromtoolOptions {
@@ -117,65 +120,64 @@ export async function checkRules(
   return findings;
 }
 
-/** Milliseconds of a Prometheus duration (`1h10m`, `70m`); NaN when it is not one. */
-export function durationMs(s: string): number {
-  const m = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/
-    .exec(s.trim());
-  if (!m || s.trim() === "") return NaN;
-  const units = [365 * 86400e3, 7 * 86400e3, 86400e3, 3600e3, 60e3, 1e3, 1];
-  return units.reduce((sum, u, i) => sum + Number(m[i + 1] ?? 0) * u, 0);
-}
-
 interface TestCaseRef {
   line: number;
   field: string;
 }
 
-/** Where a failed case sits in a unit test file: by test name, alert name and eval time. */
+/** Where a failed case sits in a unit test file: the first case of `list` that `matches`. */
+function locateTestCase(
+  text: string,
+  list: "alert_rule_test" | "promql_expr_test",
+  matches: (
+    test: Record<string, unknown>,
+    index: number,
+    testCase: Record<string, unknown>,
+  ) => boolean,
+  evalTime: string,
+): TestCaseRef | undefined {
+  const { docs, lc } = parseYamlFile(text);
+  const doc = docs[0];
+  const tests = doc?.toJS()?.tests;
+  if (!doc || !Array.isArray(tests)) return undefined;
+  const at = parseDuration(evalTime.trim());
+  for (const [i, t] of tests.entries()) {
+    const cases = Array.isArray(t?.[list]) ? t[list] : [];
+    for (const [j, c] of cases.entries()) {
+      if (!matches(t ?? {}, i, c ?? {})) continue;
+      if (parseDuration(String(c?.eval_time ?? "").trim()) !== at) continue;
+      const path = ["tests", i, list, j];
+      return { line: valuePosition(doc, lc, path).line, field: formatPath(path) };
+    }
+  }
+  return undefined;
+}
+
+/** Where a failed alert case sits: by test name, alert name and eval time. */
 function locateAlertTest(
   text: string,
   testName: string | undefined,
   alertname: string,
   evalTime: string,
 ): TestCaseRef | undefined {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  const tests = doc.toJS()?.tests;
-  if (!Array.isArray(tests)) return undefined;
-  for (const [i, t] of tests.entries()) {
-    if (testName !== undefined && (t?.name ?? `unnamed#${i}`) !== testName) continue;
-    const cases = Array.isArray(t?.alert_rule_test) ? t.alert_rule_test : [];
-    for (const [j, c] of cases.entries()) {
-      if (c?.alertname !== alertname) continue;
-      if (durationMs(String(c?.eval_time ?? "")) !== durationMs(evalTime)) continue;
-      const node = doc.getIn(["tests", i, "alert_rule_test", j], true) as
-        | { range?: [number, number, number] }
-        | undefined;
-      const line = node?.range ? lc.linePos(node.range[0]).line : 0;
-      return { line, field: `tests[${i}].alert_rule_test[${j}]` };
-    }
-  }
-  return undefined;
+  return locateTestCase(
+    text,
+    "alert_rule_test",
+    (t, i, c) =>
+      (testName === undefined || (t.name ?? `unnamed#${i}`) === testName) &&
+      c.alertname === alertname,
+    evalTime,
+  );
 }
 
+/** Where a failed expression case sits: by expression and eval time. */
 function locateExprTest(text: string, expr: string, evalTime: string): TestCaseRef | undefined {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  const tests = doc.toJS()?.tests;
-  if (!Array.isArray(tests)) return undefined;
-  for (const [i, t] of tests.entries()) {
-    const cases = Array.isArray(t?.promql_expr_test) ? t.promql_expr_test : [];
-    for (const [j, c] of cases.entries()) {
-      if (String(c?.expr ?? "").trim() !== expr.trim()) continue;
-      if (durationMs(String(c?.eval_time ?? "")) !== durationMs(evalTime)) continue;
-      const node = doc.getIn(["tests", i, "promql_expr_test", j], true) as
-        | { range?: [number, number, number] }
-        | undefined;
-      const line = node?.range ? lc.linePos(node.range[0]).line : 0;
-      return { line, field: `tests[${i}].promql_expr_test[${j}]` };
-    }
-  }
-  return undefined;
+  return locateTestCase(
+    text,
+    "promql_expr_test",
+    (_t, _i, c) => String(c.expr ?? "").trim() === expr.trim(),
+    evalTime,
+  );
 }
 
 /**

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RuleParams, ruleParamValues } from "../model/rule_params.ts";
-import { checkRules, countTestCases, durationMs, parseCheckOutput, testRules } from "./promtool.ts";
-import { loadRuleTemplates, renderRuleSets, writeRuleFiles } from "./render.ts";
+import { checkRules, countTestCases, parseCheckOutput, testRules } from "./promtool.ts";
+import { loadRuleTemplates, renderRuleSets, writeRuleFiles } from "./templates.ts";
 
 const TESTDATA = join(import.meta.dirname ?? ".", "testdata");
 
@@ -89,14 +89,6 @@ Deno.test("testRules() passes a file whose cases hold", async () => {
     testRules([join(import.meta.dirname ?? ".", "../../base/rules/general.rules.test.yaml")], dir)
   );
   assert.deepEqual(findings, []);
-});
-
-Deno.test("durationMs() reads Prometheus durations as promtool prints them", () => {
-  assert.equal(durationMs("70m"), durationMs("1h10m"));
-  assert.equal(durationMs("4h15m"), 15_300_000);
-  assert.equal(durationMs("1d"), 86_400_000);
-  assert.ok(Number.isNaN(durationMs("soon")));
-  assert.ok(Number.isNaN(durationMs("")));
 });
 
 Deno.test("countTestCases() counts alert and expression cases", async () => {

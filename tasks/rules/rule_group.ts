@@ -3,11 +3,7 @@
  * and what a cluster's extra rules must be.
  */
 import { z } from "zod";
-
-/** A Prometheus duration; `0s` is allowed (an alert with `for: 0s` fires at once). */
-const DURATION_RE = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
-const RuleDuration = z.string().regex(DURATION_RE, "a Prometheus duration such as 0s, 5m or 1h30m")
-  .refine((s) => s !== "", "a Prometheus duration such as 0s, 5m or 1h30m");
+import { DurationOrZero as RuleDuration } from "../model/units.ts";
 
 const LabelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "a label name such as severity");
 const Labels = z.record(LabelName, z.string());
@@ -65,4 +61,3 @@ export const RuleFileSchema = z.strictObject({
     });
   }),
 });
-export type RuleFile = z.infer<typeof RuleFileSchema>;

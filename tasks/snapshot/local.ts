@@ -9,10 +9,10 @@
  */
 import { cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { adminClient, type ClusterState, readState } from "../controlplane/state.ts";
+import { adminClient, type ClusterState, runningLocalCluster } from "../controlplane/state.ts";
 import type { KubeClient } from "../kube/client.ts";
 import { claimFolder } from "../node/provisioner.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { Container, Pod, Prometheus } from "../render/objects.ts";
 import { PROMETHEUS_CONTAINER, PROMETHEUS_DATA_DIR, PROMETHEUS_PORT } from "./cluster.ts";
 import {
   refuseExisting,
@@ -50,10 +50,8 @@ export function replicaSelector(prometheus: string): string {
   return `app.kubernetes.io/name=prometheus,operator.prometheus.io/name=${prometheus}`;
 }
 
-function prometheusContainer(pod: K8sObject): K8sObject["spec"] {
-  return (pod.spec?.containers ?? []).find((c: { name: string }) =>
-    c.name === PROMETHEUS_CONTAINER
-  );
+function prometheusContainer(pod: Pod): Container | undefined {
+  return (pod.spec?.containers ?? []).find((c) => c.name === PROMETHEUS_CONTAINER);
 }
 
 /**
@@ -61,7 +59,7 @@ function prometheusContainer(pod: K8sObject): K8sObject["spec"] {
  * Prometheus CR runs with the admin API on (or off) and is Ready. Pure.
  */
 export function rolloutPending(
-  pods: readonly K8sObject[],
+  pods: readonly Pod[],
   replicas: number,
   adminApi: boolean,
 ): string | undefined {
@@ -74,7 +72,7 @@ export function rolloutPending(
     if (args.includes(ADMIN_API_FLAG) !== adminApi) {
       return `${p.metadata.name} still runs with the admin API ${adminApi ? "off" : "on"}`;
     }
-    const ready = (p.status?.conditions ?? []).some((c: { type: string; status: string }) =>
+    const ready = (p.status?.conditions ?? []).some((c) =>
       c.type === "Ready" && c.status === "True"
     );
     if (!ready) return `${p.metadata.name} is not Ready yet`;
@@ -85,7 +83,7 @@ export function rolloutPending(
 /** Sets the CR's `enableAdminAPI` (null removes it) and waits for the operator's rollout. */
 async function setAdminApi(
   client: KubeClient,
-  cr: K8sObject,
+  cr: Prometheus,
   value: boolean | null,
   timeoutMs: number,
   progress: (line: string) => void,
@@ -114,13 +112,13 @@ async function setAdminApi(
 }
 
 /** The host folder holding a replica's data directory: its claim's volume, plus the subPath. */
-async function dataFolder(client: KubeClient, pod: K8sObject): Promise<string> {
-  const mount = (prometheusContainer(pod)?.volumeMounts ?? []).find((m: { mountPath: string }) =>
+async function dataFolder(client: KubeClient, pod: Pod): Promise<string> {
+  const mount = (prometheusContainer(pod)?.volumeMounts ?? []).find((m) =>
     m.mountPath === PROMETHEUS_DATA_DIR
   );
-  const volume = (pod.spec?.volumes ?? []).find((v: { name: string }) => v.name === mount?.name);
+  const volume = (pod.spec?.volumes ?? []).find((v) => v.name === mount?.name);
   const claim = volume?.persistentVolumeClaim?.claimName;
-  if (!claim) {
+  if (!mount || !claim) {
     throw new Error(
       `${pod.metadata.name}: ${PROMETHEUS_DATA_DIR} is not on a PersistentVolumeClaim ` +
         "(the cluster sets no Prometheus storage), so its snapshot has no folder on the host",
@@ -130,12 +128,11 @@ async function dataFolder(client: KubeClient, pod: K8sObject): Promise<string> {
   return mount.subPath ? join(folder, mount.subPath) : folder;
 }
 
-async function replicaAccess(client: KubeClient, pod: K8sObject): Promise<ReplicaAccess> {
+async function replicaAccess(client: KubeClient, pod: Pod): Promise<ReplicaAccess> {
   const ip = pod.status?.podIP;
   if (!ip) throw new Error(`${pod.metadata.name} has no IP`);
-  const port =
-    (prometheusContainer(pod)?.ports ?? []).find((p: { name?: string }) => p.name === "web")
-      ?.containerPort ?? PROMETHEUS_PORT;
+  const port = (prometheusContainer(pod)?.ports ?? []).find((p) => p.name === "web")
+    ?.containerPort ?? PROMETHEUS_PORT;
   const data = await dataFolder(client, pod);
   return {
     replica: pod.metadata.name,
@@ -153,15 +150,14 @@ async function replicaAccess(client: KubeClient, pod: K8sObject): Promise<Replic
 export async function snapshotLocal(opts: LocalSnapshotOptions): Promise<LocalSnapshotResult> {
   const progress = opts.onProgress ?? (() => {});
   const timeoutMs = opts.timeoutMs ?? 300_000;
-  const state = opts.state ?? readState();
-  if (!state) throw new Error("no local cluster is running; start one with `deno task up`");
+  const state = opts.state ?? runningLocalCluster();
   const client = adminClient(state);
   try {
     const crs = (await client.list(PROMETHEUS_API, "Prometheus")).items;
     if (crs.length !== 1) {
       throw new Error(`the local cluster has ${crs.length} Prometheus objects, expected one`);
     }
-    const cr = crs[0] as K8sObject;
+    const cr = crs[0] as Prometheus;
     const { namespace, name } = cr.metadata;
     const alreadyOn = cr.spec?.enableAdminAPI === true;
     const replicas = Array.from(

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { Pod } from "../render/objects.ts";
 import { ADMIN_API_FLAG, replicaSelector, rolloutPending } from "./local.ts";
 
-function pod(name: string, args: string[], ready: boolean, deleting = false): K8sObject {
+function pod(name: string, args: string[], ready: boolean, deleting = false): Pod {
   return {
     apiVersion: "v1",
     kind: "Pod",
@@ -10,7 +10,12 @@ function pod(name: string, args: string[], ready: boolean, deleting = false): K8
       name,
       ...(deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}),
     },
-    spec: { containers: [{ name: "prometheus", args }, { name: "thanos-sidecar", args: [] }] },
+    spec: {
+      containers: [
+        { name: "prometheus", image: "prometheus", args },
+        { name: "thanos-sidecar", image: "thanos", args: [] },
+      ],
+    },
     status: { conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
   };
 }

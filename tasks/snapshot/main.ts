@@ -4,15 +4,13 @@
  * Prometheus replica, copied to DIR/<replica> (default `snapshots/<timestamp>/`) and verified.
  */
 import { join, relative } from "node:path";
+import { command, exitWith, UsageError } from "../cli/command.ts";
 import { OVERLAYS_DIR } from "../model/paths.ts";
-import { kustomizeBuild } from "../render/kustomize.ts";
-import { stackFacts } from "../testqueries/stack_facts.ts";
+import { kustomizeBuild, KustomizeError } from "../render/kustomize.ts";
+import { stackFacts, StackFactsError } from "../testqueries/stack_facts.ts";
 import { clusterTarget, gitSteps, planText, snapshotCluster } from "./cluster.ts";
 import { snapshotLocal } from "./local.ts";
 import type { ReplicaSnapshot } from "./replica.ts";
-
-export const USAGE = "usage: deno task snapshot --local [--out DIR]\n" +
-  "       deno task snapshot --cluster NAME --context CONTEXT [--out DIR] [--print]";
 
 export interface SnapshotArgs {
   local: boolean;
@@ -22,39 +20,36 @@ export interface SnapshotArgs {
   print: boolean;
 }
 
-/** Parses the command line; throws a one-line message on a mistake. */
-export function parseSnapshotArgs(args: readonly string[]): SnapshotArgs {
-  const out: SnapshotArgs = {
-    local: false,
-    cluster: undefined,
-    context: undefined,
-    out: undefined,
-    print: false,
-  };
-  const valued = ["--cluster", "--context", "--out"] as const;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === "--local") out.local = true;
-    else if (a === "--print") out.print = true;
-    else {
-      const flag = valued.find((f) => a === f || a.startsWith(`${f}=`));
-      if (!flag) throw new Error(`unknown argument ${a}`);
-      const value = a === flag ? args[++i] : a.slice(flag.length + 1);
-      if (value === undefined || value === "" || value.startsWith("--")) {
-        throw new Error(`${flag} needs a value`);
-      }
-      out[flag.slice(2) as "cluster" | "context" | "out"] = value;
-    }
+/** The options as parseArgs read them. */
+export interface SnapshotOptions {
+  local: boolean;
+  cluster?: string | undefined;
+  context?: string | undefined;
+  out?: string | undefined;
+  print: boolean;
+}
+
+/** The options checked together (the local or the deployed form); a UsageError otherwise. */
+export function snapshotArgs(values: SnapshotOptions): SnapshotArgs {
+  for (const flag of ["cluster", "context", "out"] as const) {
+    if (values[flag] === "") throw new UsageError(`--${flag} needs a value`);
   }
+  const out: SnapshotArgs = {
+    local: values.local,
+    cluster: values.cluster,
+    context: values.context,
+    out: values.out,
+    print: values.print,
+  };
   if (out.local) {
     if (out.cluster !== undefined || out.context !== undefined || out.print) {
-      throw new Error(
+      throw new UsageError(
         "--local snapshots the running local cluster; --cluster, --context and --print are " +
           "for a deployed one",
       );
     }
   } else if (out.cluster === undefined || out.context === undefined) {
-    throw new Error("give --local, or --cluster NAME and --context CONTEXT");
+    throw new UsageError("give --local, or --cluster NAME and --context CONTEXT");
   }
   return out;
 }
@@ -82,43 +77,62 @@ export function formatSnapshots(snapshots: readonly ReplicaSnapshot[], cwd: stri
   }).join("\n");
 }
 
-async function main(): Promise<number> {
-  let args: SnapshotArgs;
-  try {
-    args = parseSnapshotArgs(Deno.args);
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const out = args.out ?? defaultOutDir(new Date());
-  const progress = (line: string) => console.error(`  … ${line}`);
-  try {
-    if (args.local) {
-      const r = await snapshotLocal({ out, onProgress: progress });
-      console.log(
-        `Snapshots of the local cluster ${r.cluster}:\n` +
-          `${formatSnapshots(r.snapshots, Deno.cwd())}\n${r.adminApiOff}`,
+export const snapshotCommand = command({
+  name: "snapshot",
+  summary: "A TSDB snapshot of each Prometheus replica, copied to <out>/<replica> and verified " +
+    "(promtool tsdb list, and a Prometheus started on the copy answers the replica's series). " +
+    "--local: the running local cluster, its admin API turned on through the Prometheus CR for " +
+    "the snapshot and off again. --cluster and --context: a deployed cluster through kubectl; " +
+    "its admin API is turned on through git, and --print prints the steps and runs nothing.",
+  options: {
+    local: { type: "boolean", default: false, help: "snapshot the running local cluster" },
+    cluster: { type: "string", value: "name", help: "a deployed cluster's folder" },
+    context: { type: "string", value: "context", help: "its kubectl context" },
+    out: {
+      type: "string",
+      value: "dir",
+      help: "where the snapshots go (default snapshots/<time>/)",
+    },
+    print: { type: "boolean", default: false, help: "print the kubectl steps, run nothing" },
+  },
+  findings: "a snapshot failed (the reason on stderr)",
+  async run({ values }, io) {
+    const args = snapshotArgs(values);
+    const out = args.out ?? defaultOutDir(new Date());
+    const progress = (line: string) => io.err(`  … ${line}`);
+    try {
+      if (args.local) {
+        const r = await snapshotLocal({ out, onProgress: progress });
+        io.out(
+          `Snapshots of the local cluster ${r.cluster}:\n` +
+            `${formatSnapshots(r.snapshots, Deno.cwd())}\n${r.adminApiOff}`,
+        );
+        return 0;
+      }
+      const cluster = args.cluster as string;
+      const rendered = stackFacts((await kustomizeBuild(join(OVERLAYS_DIR, cluster))).objects);
+      const target = clusterTarget(cluster, args.context as string, rendered);
+      if (args.print) {
+        io.out(planText(target, out));
+        return 0;
+      }
+      const snapshots = await snapshotCluster(target, out, progress);
+      io.out(
+        `Snapshots of cluster ${cluster}:\n${formatSnapshots(snapshots, Deno.cwd())}\n` +
+          "Turn the admin API off again when you no longer need it:\n" +
+          gitSteps(target, false).map((s) => `  - ${s}`).join("\n"),
       );
       return 0;
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      // A cluster without a render to read is an input error, like an unknown option.
+      if (e instanceof KustomizeError || e instanceof StackFactsError) {
+        throw new UsageError(e.message);
+      }
+      io.err(`error: ${(e as Error).message}`);
+      return 1;
     }
-    const cluster = args.cluster as string;
-    const rendered = stackFacts((await kustomizeBuild(join(OVERLAYS_DIR, cluster))).objects);
-    const target = clusterTarget(cluster, args.context as string, rendered);
-    if (args.print) {
-      console.log(planText(target, out));
-      return 0;
-    }
-    const snapshots = await snapshotCluster(target, out, progress);
-    console.log(
-      `Snapshots of cluster ${cluster}:\n${formatSnapshots(snapshots, Deno.cwd())}\n` +
-        "Turn the admin API off again when you no longer need it:\n" +
-        gitSteps(target, false).map((s) => `  - ${s}`).join("\n"),
-    );
-    return 0;
-  } catch (e) {
-    console.error(`error: ${(e as Error).message}`);
-    return 1;
-  }
-}
+  },
+});
 
-if (import.meta.main) Deno.exit(await main());
+if (import.meta.main) await exitWith(snapshotCommand);

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { defaultOutDir, formatSnapshots, parseSnapshotArgs } from "./main.ts";
+import { runCommand, UsageError } from "../cli/command.ts";
+import { defaultOutDir, formatSnapshots, snapshotArgs, snapshotCommand } from "./main.ts";
 
-Deno.test("parseSnapshotArgs() reads the local and the cluster forms", () => {
-  assert.deepEqual(parseSnapshotArgs(["--local"]), {
+Deno.test("snapshotArgs() reads the local and the cluster forms", () => {
+  assert.deepEqual(snapshotArgs({ local: true, print: false }), {
     local: true,
     cluster: undefined,
     context: undefined,
@@ -10,37 +11,59 @@ Deno.test("parseSnapshotArgs() reads the local and the cluster forms", () => {
     print: false,
   });
   assert.deepEqual(
-    parseSnapshotArgs(["--cluster", "production", "--context=prod", "--out", "x", "--print"]),
-    {
-      local: false,
-      cluster: "production",
-      context: "prod",
-      out: "x",
-      print: true,
-    },
+    snapshotArgs({ local: false, cluster: "production", context: "prod", out: "x", print: true }),
+    { local: false, cluster: "production", context: "prod", out: "x", print: true },
   );
 });
 
-Deno.test("parseSnapshotArgs() refuses mixed or incomplete forms with one line", () => {
+Deno.test("snapshotArgs() refuses mixed or incomplete forms with one line", () => {
+  const form = "give --local, or --cluster NAME and --context CONTEXT";
+  assert.throws(() => snapshotArgs({ local: false, print: false }), new UsageError(form));
   assert.throws(
-    () => parseSnapshotArgs([]),
-    new Error("give --local, or --cluster NAME and --context CONTEXT"),
+    () => snapshotArgs({ local: false, cluster: "x", print: false }),
+    new UsageError(form),
   );
-  assert.throws(
-    () => parseSnapshotArgs(["--cluster", "x"]),
-    new Error("give --local, or --cluster NAME and --context CONTEXT"),
-  );
-  for (const extra of [["--print"], ["--cluster", "x"], ["--context", "c"]]) {
+  for (const extra of [{ print: true }, { cluster: "x" }, { context: "c" }]) {
     assert.throws(
-      () => parseSnapshotArgs(["--local", ...extra]),
-      new Error(
+      () => snapshotArgs({ local: true, print: false, ...extra }),
+      new UsageError(
         "--local snapshots the running local cluster; --cluster, --context and --print are " +
           "for a deployed one",
       ),
     );
   }
-  assert.throws(() => parseSnapshotArgs(["--out"]), new Error("--out needs a value"));
-  assert.throws(() => parseSnapshotArgs(["--now"]), new Error("unknown argument --now"));
+  assert.throws(
+    () => snapshotArgs({ local: true, out: "", print: false }),
+    new UsageError("--out needs a value"),
+  );
+});
+
+Deno.test("deno task snapshot prints its help and exits 2 on usage errors", async () => {
+  const run = async (args: readonly string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCommand(snapshotCommand, args, {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+  const help = await run(["--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /^usage: deno task snapshot \[options\]/);
+  assert.match(help.out, /--context <context>/);
+  for (
+    const [args, message] of [
+      [["--now"], /Unknown option '--now'/],
+      [["--out"], /Option '--out <value>' argument missing/],
+      [[], /give --local, or --cluster NAME and --context CONTEXT/],
+      [["--cluster", "atlantis", "--context", "c", "--print"], /kustomize build .*atlantis/],
+    ] as const
+  ) {
+    const bad = await run(args);
+    assert.equal(bad.code, 2, args.join(" "));
+    assert.match(bad.err, message);
+  }
 });
 
 Deno.test("defaultOutDir() is a folder per run, named for its time", () => {

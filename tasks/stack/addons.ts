@@ -5,7 +5,7 @@
  * ever looked up off this machine. Pure: objects from the network and versions.
  */
 import { imageRef, type Versions } from "../model/versions.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import { type K8sObject, typed } from "../render/objects.ts";
 import { storageClass } from "../node/provisioner.ts";
 
 /** CoreDNS's configuration: the cluster domain, health, readiness and metrics. Pure. */
@@ -41,7 +41,7 @@ export function addons(versions: Versions, net: { dnsServiceIP: string; dnsDomai
   const objects: K8sObject[] = [
     storageClass(),
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "coredns", namespace: ns } },
-    {
+    typed({
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "ClusterRole",
       metadata: { name: "system:coredns" },
@@ -57,8 +57,8 @@ export function addons(versions: Versions, net: { dnsServiceIP: string; dnsDomai
           verbs: ["list", "watch"],
         },
       ],
-    },
-    {
+    }),
+    typed({
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "ClusterRoleBinding",
       metadata: { name: "system:coredns" },
@@ -68,14 +68,14 @@ export function addons(versions: Versions, net: { dnsServiceIP: string; dnsDomai
         name: "system:coredns",
       },
       subjects: [{ kind: "ServiceAccount", name: "coredns", namespace: ns }],
-    },
-    {
+    }),
+    typed({
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "coredns", namespace: ns },
       data: { Corefile: corefile(net.dnsDomain) },
-    },
-    {
+    }),
+    typed({
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: "coredns", namespace: ns, labels },
@@ -106,8 +106,8 @@ export function addons(versions: Versions, net: { dnsServiceIP: string; dnsDomai
           },
         },
       },
-    },
-    {
+    }),
+    typed({
       apiVersion: "v1",
       kind: "Service",
       metadata: {
@@ -124,7 +124,7 @@ export function addons(versions: Versions, net: { dnsServiceIP: string; dnsDomai
           { name: "metrics", port: 9153, protocol: "TCP", targetPort: 9153 },
         ],
       },
-    },
+    }),
   ];
   return objects;
 }

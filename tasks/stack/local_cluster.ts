@@ -28,7 +28,8 @@ import {
   type PodNetworkConfig,
   teardownPodNetwork,
 } from "../node/pod_network.ts";
-import { type K8sObject, kustomizeBuild } from "../render/kustomize.ts";
+import { kustomizeBuild } from "../render/kustomize.ts";
+import type { K8sObject, Secret } from "../render/objects.ts";
 import { run } from "../proc/run.ts";
 import { addons } from "./addons.ts";
 import { CONTROL_PLANE_PORTS, controlPlanePods } from "./control_plane_pods.ts";
@@ -87,7 +88,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The local cluster's Secrets that a platform creates outside the repository. */
 function platformSecrets(ns: string, sinkUrl: string): K8sObject[] {
-  const secret = (name: string, data: Record<string, string>): K8sObject => ({
+  const secret = (name: string, data: Record<string, string>): Secret => ({
     apiVersion: "v1",
     kind: "Secret",
     metadata: { name, namespace: ns, annotations: { [SYNC_WAVE_ANNOTATION]: "-1" } },
@@ -123,7 +124,7 @@ export async function runningContainerPid(
 }
 
 /** The etcd client certificate the stack's etcd monitor reads, as a platform would provide it. */
-function etcdClientSecret(ns: string, pki: Pki): K8sObject {
+function etcdClientSecret(ns: string, pki: Pki): Secret {
   const { cert, key } = pki.cert("etcd-metrics-client");
   return {
     apiVersion: "v1",
@@ -147,12 +148,12 @@ async function podsSettled(admin: KubeClient): Promise<{ done: boolean; waiting:
   const pods = await admin.list("v1", "Pod");
   const waiting: string[] = [];
   for (const p of pods.items) {
-    const ready = (p.status?.conditions ?? []).some((c: { type: string; status: string }) =>
+    const ready = (p.status?.conditions ?? []).some((c) =>
       c.type === "Ready" && c.status === "True"
     );
-    const notRunnable = (p.status?.containerStatuses ?? []).some((c: {
-      state?: { waiting?: { reason?: string } };
-    }) => c.state?.waiting?.reason === "ImageNotRunnable");
+    const notRunnable = (p.status?.containerStatuses ?? []).some((c) =>
+      c.state?.waiting?.reason === "ImageNotRunnable"
+    );
     if (!ready && !notRunnable) waiting.push(`${p.metadata.namespace}/${p.metadata.name}`);
   }
   return { done: pods.items.length > 0 && waiting.length === 0, waiting };
@@ -348,7 +349,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       const pod = await admin.get("v1", "Pod", ns, name);
       const ip = pod?.status?.podIP;
       if (!ip) throw new Error(`pod ${ns}/${name} has no IP`);
-      return ip as string;
+      return ip;
     };
     const forwardTo = async (ns: string, pod: string, port: number) => {
       const f = forward(await podIP(ns, pod), port);
@@ -356,10 +357,11 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       return f;
     };
     const thanosQuery = await admin.get("v1", "Service", namespace, "thanos-query");
-    const queryPort = (thanosQuery?.spec?.ports ?? []).find((p: { name: string }) =>
-      p.name === "http"
-    )?.port ?? 10902;
-    const queryForward = forward(thanosQuery?.spec?.clusterIP, queryPort);
+    const queryPort = (thanosQuery?.spec?.ports ?? []).find((p) => p.name === "http")?.port ??
+      10902;
+    const queryIP = thanosQuery?.spec?.clusterIP;
+    if (!queryIP) throw new Error(`Service ${namespace}/thanos-query has no cluster IP`);
+    const queryForward = forward(queryIP, queryPort);
     forwards.push(queryForward);
     const podsOf = async (selector: string) =>
       (await admin.list("v1", "Pod", { namespace, labelSelector: selector })).items

@@ -1,27 +1,57 @@
 import assert from "node:assert/strict";
-import { formatTable, parseUpArgs, urlRows } from "./main.ts";
+import { runCommand, UsageError } from "../cli/command.ts";
+import { formatTable, upArgs, upCommand, urlRows } from "./main.ts";
 
-Deno.test("parseUpArgs() defaults to the local cluster until Ctrl-C", () => {
-  assert.deepEqual(parseUpArgs([]), { cluster: "local", forMs: undefined, json: false });
-  assert.deepEqual(parseUpArgs(["staging", "--for", "10m", "--json"]), {
+Deno.test("upArgs() defaults to the local cluster until Ctrl-C", () => {
+  assert.deepEqual(upArgs({ json: false }, []), {
+    cluster: "local",
+    forMs: undefined,
+    json: false,
+  });
+  assert.deepEqual(upArgs({ for: "10m", json: true }, ["staging"]), {
     cluster: "staging",
     forMs: 600_000,
     json: true,
   });
-  assert.deepEqual(parseUpArgs(["--for=90s"]).forMs, 90_000);
 });
 
-Deno.test("parseUpArgs() says what is wrong in one line", () => {
+Deno.test("upArgs() says what is wrong with --for in one line", () => {
   assert.throws(
-    () => parseUpArgs(["--for", "soon"]),
-    new Error("--for needs a duration such as 90s or 10m, got soon"),
+    () => upArgs({ for: "soon", json: false }, []),
+    new UsageError("--for needs a duration such as 90s or 10m, got soon"),
   );
   assert.throws(
-    () => parseUpArgs(["--for"]),
-    new Error("--for needs a duration such as 90s or 10m, got nothing"),
+    () => upArgs({ for: "", json: false }, []),
+    new UsageError("--for needs a duration such as 90s or 10m, got nothing"),
   );
-  assert.throws(() => parseUpArgs(["a", "b"]), new Error("one cluster only, got a and b"));
-  assert.throws(() => parseUpArgs(["--fast"]), new Error("unknown option --fast"));
+});
+
+Deno.test("deno task up prints its help and exits 2 on usage errors, starting nothing", async () => {
+  const run = async (args: readonly string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCommand(upCommand, args, {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+  const help = await run(["--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /^usage: deno task up \[options\] \[cluster\]/);
+  assert.match(help.out, /--for <duration>/);
+  for (
+    const [args, message] of [
+      [["a", "b"], /expected at most 1 argument \(\[cluster\]\), found 2/],
+      [["--fast"], /Unknown option '--fast'/],
+      [["--for"], /Option '--for <value>' argument missing/],
+      [["--for", "soon"], /--for needs a duration such as 90s or 10m, got soon/],
+    ] as const
+  ) {
+    const bad = await run(args);
+    assert.equal(bad.code, 2, args.join(" "));
+    assert.match(bad.err, message);
+  }
 });
 
 Deno.test("urlRows() lists the forwards and the kubeconfig", () => {

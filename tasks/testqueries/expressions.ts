@@ -4,10 +4,7 @@
  * JSON), the dashboards' Grafana variables replaced by values Thanos Query can evaluate.
  */
 import { DATASOURCES } from "../dashboards/grafana.ts";
-import type { K8sObject } from "../render/kustomize.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
+import { isKind, type K8sObject, type RuleGroup } from "../render/objects.ts";
 
 export interface Expression {
   kind: "alert" | "record" | "dashboard";
@@ -30,7 +27,7 @@ export function expressionId(e: Expression): string {
 
 /** Every alerting and recording rule of the rule files (the selected PrometheusRules). */
 export function ruleExpressions(
-  rules: readonly { name: string; groups: Json[] }[],
+  rules: readonly { name: string; groups: readonly RuleGroup[] }[],
 ): Expression[] {
   const out: Expression[] = [];
   for (const file of rules) {
@@ -53,6 +50,11 @@ interface Datasource {
   uid?: string;
 }
 
+/** A rendered dashboard, the fields read here. */
+export interface Dashboard {
+  panels?: Panel[];
+}
+
 interface Panel {
   title?: string;
   datasource?: Datasource;
@@ -65,10 +67,10 @@ function panelsOf(panels: readonly Panel[]): Panel[] {
 }
 
 /** The dashboards held by ConfigMaps of the render, as `file name → parsed JSON`. */
-export function renderedDashboards(objects: readonly K8sObject[]): Map<string, Json> {
-  const out = new Map<string, Json>();
+export function renderedDashboards(objects: readonly K8sObject[]): Map<string, Dashboard> {
+  const out = new Map<string, Dashboard>();
   for (const o of objects) {
-    if (o.kind !== "ConfigMap") continue;
+    if (!isKind(o, "ConfigMap")) continue;
     for (const [key, value] of Object.entries(o.data ?? {})) {
       if (!key.endsWith(".json") || typeof value !== "string") continue;
       try {
@@ -118,7 +120,7 @@ export function substituteVariables(expr: string, scrapeIntervalMs: number): str
 
 /** The expressions of every panel target of every rendered dashboard, variables substituted. */
 export function dashboardExpressions(
-  dashboards: ReadonlyMap<string, Json>,
+  dashboards: ReadonlyMap<string, Dashboard>,
   scrapeIntervalMs: number,
 ): Expression[] {
   const out: Expression[] = [];

@@ -6,7 +6,7 @@ import {
   ruleExpressions,
   substituteVariables,
 } from "./expressions.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { ConfigMap } from "../render/objects.ts";
 
 Deno.test("substituteVariables() fills built-ins from the scrape interval and selects All", () => {
   assert.equal(
@@ -54,7 +54,7 @@ Deno.test("dashboardExpressions() reads every visible target of rendered dashboa
       { title: "Row", type: "row", panels: [{ title: "Inner", targets: [{ expr: "x" }] }] },
     ],
   };
-  const objects: K8sObject[] = [
+  const objects: ConfigMap[] = [
     {
       apiVersion: "v1",
       kind: "ConfigMap",

@@ -7,23 +7,24 @@
  * With --expressions, only the check of every alert, rule and dashboard expression runs (and
  * --alertmanager may be left out): each one that returns no series is listed with why.
  *
- * Exits 0 when every check passes, 1 when one fails, 2 on a usage error.
+ * Exits 0 when every check passes, 1 when one fails, 2 on a usage or input error, 3 on a bug.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type ClusterState, readState } from "../controlplane/state.ts";
+import { command, exitWith, UsageError } from "../cli/command.ts";
+import { type ClusterState, runningLocalCluster } from "../controlplane/state.ts";
 import { OVERLAYS_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
-import { type K8sObject, kustomizeBuild } from "../render/kustomize.ts";
+import { kustomizeBuild, KustomizeError } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { AlertmanagerApi, fetchHttp, type Http, SinkApi, ThanosQuery } from "./client.ts";
 import type { Check } from "./check.ts";
 import { checkExpressions } from "./check_expressions.ts";
 import { CHECKS, runChecks } from "./checks.ts";
 import { loadExpectedEmpty } from "./expected_empty.ts";
 import { formatJson, formatText, type Report } from "./report.ts";
+import { StackFactsError } from "./stack_facts.ts";
 import { clusterTarget, localTarget, type TestTarget } from "./target.ts";
-
-export const USAGE = "usage: deno task test-queries [--local | --url URL " +
-  "--alertmanager URL --cluster NAME] [--expressions] [--format text|json]";
 
 export interface TestQueriesArgs {
   local: boolean;
@@ -35,56 +36,42 @@ export interface TestQueriesArgs {
   expressions: boolean;
 }
 
-export function parseTestQueriesArgs(args: readonly string[]): TestQueriesArgs {
-  const out: TestQueriesArgs = {
-    local: false,
-    url: undefined,
-    alertmanager: undefined,
-    cluster: undefined,
-    format: "text",
-    expressions: false,
-  };
-  const valued = ["--url", "--alertmanager", "--cluster", "--format"];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === "--local") {
-      out.local = true;
-      continue;
-    }
-    if (a === "--expressions") {
-      out.expressions = true;
-      continue;
-    }
-    const [flag, inline] = a.includes("=") ? a.split(/=(.*)/s) as [string, string] : [a, undefined];
-    if (!valued.includes(flag)) throw new Error(`unknown argument ${a}`);
-    const value = inline ?? args[++i];
-    if (value === undefined || value === "") throw new Error(`${flag} needs a value`);
-    if (flag === "--format") {
-      if (value !== "text" && value !== "json") {
-        throw new Error(`--format is text or json, got ${value}`);
-      }
-      out.format = value;
-    } else if (flag === "--url") out.url = value.replace(/\/+$/, "");
-    else if (flag === "--alertmanager") out.alertmanager = value.replace(/\/+$/, "");
-    else out.cluster = value;
+/** The options as parseArgs read them. */
+export interface TestQueriesOptions {
+  local: boolean;
+  url?: string | undefined;
+  alertmanager?: string | undefined;
+  cluster?: string | undefined;
+  format: string;
+  expressions: boolean;
+}
+
+/** The options checked together (the local or the deployed form); a UsageError otherwise. */
+export function testQueriesArgs(values: TestQueriesOptions): TestQueriesArgs {
+  for (const flag of ["url", "alertmanager", "cluster"] as const) {
+    if (values[flag] === "") throw new UsageError(`--${flag} needs a value`);
   }
+  if (values.format !== "text" && values.format !== "json") {
+    throw new UsageError(`--format is text or json, got ${values.format}`);
+  }
+  const out: TestQueriesArgs = {
+    local: values.local,
+    url: values.url?.replace(/\/+$/, ""),
+    alertmanager: values.alertmanager?.replace(/\/+$/, ""),
+    cluster: values.cluster,
+    format: values.format,
+    expressions: values.expressions,
+  };
   if (out.local && (out.url || out.alertmanager || out.cluster)) {
-    throw new Error(
+    throw new UsageError(
       "--local tests the running local cluster; --url, --alertmanager and --cluster are for " +
         "a deployed one",
     );
   }
   if (!out.local && !(out.url && (out.alertmanager || out.expressions) && out.cluster)) {
-    throw new Error("give --local, or all of --url, --alertmanager and --cluster");
+    throw new UsageError("give --local, or all of --url, --alertmanager and --cluster");
   }
   return out;
-}
-
-/** The running local cluster's state, or a one-line error saying how to start one. */
-export function runningLocalCluster(): ClusterState {
-  const state = readState();
-  if (!state) throw new Error("no local cluster is running; start one with `deno task up`");
-  return state;
 }
 
 /** Runs the checks against a target and times them. */
@@ -119,39 +106,69 @@ export async function localTargetOf(
   return localTarget(render, loadVersions(), state, loadExpectedEmpty());
 }
 
-async function main(): Promise<number> {
-  let args: TestQueriesArgs;
-  try {
-    args = parseTestQueriesArgs(Deno.args);
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
+/** The target of a deployed cluster: its committed overlay's render and the given URLs. */
+async function deployedTarget(args: TestQueriesArgs): Promise<TestTarget> {
+  const cluster = args.cluster as string;
+  const dir = join(OVERLAYS_DIR, cluster);
+  if (!existsSync(dir)) {
+    throw new UsageError(`no overlay ${dir}; run \`deno task generate ${cluster}\` first`);
   }
-  let target: TestTarget;
-  try {
-    if (args.local) {
-      target = await localTargetOf(runningLocalCluster());
-    } else {
-      const cluster = args.cluster as string;
-      const render = await kustomizeBuild(join(OVERLAYS_DIR, cluster));
-      target = clusterTarget(render.objects, {
-        cluster,
-        thanosQueryUrl: args.url as string,
-        alertmanagerUrl: args.alertmanager,
-        expectedEmpty: loadExpectedEmpty(),
-      });
-    }
-  } catch (e) {
-    console.error(`error: ${(e as Error).message}`);
-    return 2;
-  }
-  const report = await runTestQueries(
-    target,
-    fetchHttp(),
-    args.expressions ? [checkExpressions] : CHECKS,
-  );
-  console.log(args.format === "json" ? formatJson(report) : formatText(report));
-  return report.ok ? 0 : 1;
+  const render = await kustomizeBuild(dir);
+  return clusterTarget(render.objects, {
+    cluster,
+    thanosQueryUrl: args.url as string,
+    alertmanagerUrl: args.alertmanager,
+    expectedEmpty: loadExpectedEmpty(),
+  });
 }
 
-if (import.meta.main) Deno.exit(await main());
+/** The target to test; a render kustomize refuses or that lacks a part is an input error. */
+async function targetOf(args: TestQueriesArgs): Promise<TestTarget> {
+  try {
+    return args.local ? await localTargetOf(runningLocalCluster()) : await deployedTarget(args);
+  } catch (e) {
+    if (e instanceof KustomizeError || e instanceof StackFactsError) {
+      throw new UsageError(e.message);
+    }
+    throw e;
+  }
+}
+
+export const testQueriesCommand = command({
+  name: "test-queries",
+  summary: "Runs the test plan against the running local cluster (--local) or a deployed one " +
+    "(--url, --alertmanager, --cluster): targets up in every replica, deduplication, the " +
+    "replicas' external labels, alerts delivered, every alert, rule and dashboard expression " +
+    "answering, and the rest of the plan; prints each check with what it asked.",
+  options: {
+    local: { type: "boolean", default: false, help: "test the running local cluster" },
+    url: { type: "string", value: "url", help: "Thanos Query of a deployed cluster" },
+    alertmanager: { type: "string", value: "url", help: "its Alertmanager" },
+    cluster: {
+      type: "string",
+      value: "name",
+      help: "its cluster folder (clusters/<name>/), whose committed render says what to expect",
+    },
+    expressions: {
+      type: "boolean",
+      default: false,
+      help: "only check that every alert, rule and dashboard expression returns series, and " +
+        "say why each empty one is empty (needs no --alertmanager)",
+    },
+    format: { type: "string", default: "text", value: "text|json", help: "the report's format" },
+  },
+  findings: "a check failed",
+  async run({ values }, io) {
+    const args = testQueriesArgs(values);
+    const target = await targetOf(args);
+    const report = await runTestQueries(
+      target,
+      fetchHttp(),
+      args.expressions ? [checkExpressions] : CHECKS,
+    );
+    io.out(args.format === "json" ? formatJson(report) : formatText(report));
+    return report.ok ? 0 : 1;
+  },
+});
+
+if (import.meta.main) await exitWith(testQueriesCommand);

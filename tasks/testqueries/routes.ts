@@ -1,12 +1,12 @@
 /**
  * Which route of an Alertmanager configuration an alert takes, with the timing it inherits:
  * enough of Alertmanager's routing to know how often a receiver may legitimately be notified
- * again (test-queries calls any sooner repeat a duplicate).
+ * again (test-queries calls any sooner repeat a duplicate). Matchers are read and evaluated by
+ * validate/matchers.ts, the one implementation of Alertmanager's matchers.
  */
-import { parseDuration } from "../model/cluster.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
+import type { Route } from "../model/alertmanager_config.ts";
+import { parseDuration } from "../model/units.ts";
+import { matcherMatches, type MatchOp, parseMatchers } from "../validate/matchers.ts";
 
 export interface RouteTiming {
   receiver: string;
@@ -18,45 +18,35 @@ export interface RouteTiming {
 /** Alertmanager's defaults for a route without timing. */
 const DEFAULTS = { group_wait: "30s", group_interval: "5m", repeat_interval: "4h" };
 
-type Matcher = (labels: Record<string, string>) => boolean;
+type LabelTest = (labels: Readonly<Record<string, string>>) => boolean;
 
-/** `name="value"`, `name=~"re"`, `name!="v"`, `name!~"re"` (quotes optional). */
-export function parseMatcher(text: string): Matcher {
-  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(text);
-  if (!m) throw new Error(`not an Alertmanager matcher: ${text}`);
-  const [, name, op, raw] = m as unknown as [string, string, string, string];
-  const value = /^".*"$/.test(raw) ? JSON.parse(raw) as string : raw;
-  return matcher(name, op, value);
+/** One matcher (`name="value"`, `name=~"re"`, …) read by validate's strict matcher parser. */
+export function parseMatcher(text: string): LabelTest {
+  const { matchers, error } = parseMatchers(text);
+  const [m] = matchers;
+  if (error || !m || matchers.length !== 1) {
+    throw new Error(`not an Alertmanager matcher: ${text}`);
+  }
+  return (labels) => matcherMatches(m, labels);
 }
 
-function matcher(name: string, op: string, value: string): Matcher {
-  const re = op === "=~" || op === "!~" ? new RegExp(`^(?:${value})$`) : undefined;
-  return (labels) => {
-    const v = labels[name] ?? "";
-    switch (op) {
-      case "=":
-        return v === value;
-      case "!=":
-        return v !== value;
-      case "=~":
-        return (re as RegExp).test(v);
-      default:
-        return !(re as RegExp).test(v);
-    }
-  };
-}
-
-function routeMatchers(route: Json): Matcher[] {
-  const out: Matcher[] = [];
-  for (const [k, v] of Object.entries(route.match ?? {})) out.push(matcher(k, "=", String(v)));
-  for (const [k, v] of Object.entries(route.match_re ?? {})) out.push(matcher(k, "=~", String(v)));
+function routeMatchers(route: Route): LabelTest[] {
+  const out: LabelTest[] = [];
+  const test = (name: string, op: MatchOp, value: unknown): LabelTest => (labels) =>
+    matcherMatches({ name, op, value: String(value) }, labels);
+  for (const [k, v] of Object.entries(route.match ?? {})) out.push(test(k, "=", v));
+  for (const [k, v] of Object.entries(route.match_re ?? {})) out.push(test(k, "=~", v));
   for (const m of route.matchers ?? []) out.push(parseMatcher(String(m)));
   return out;
 }
 
 /** The routes an alert with `labels` takes (several with `continue: true`), as Alertmanager does. */
-export function routesFor(root: Json, labels: Record<string, string>): RouteTiming[] {
-  const walk = (route: Json, inherited: Json, isRoot: boolean): RouteTiming[] => {
+export function routesFor(
+  root: Route | undefined,
+  labels: Record<string, string>,
+): RouteTiming[] {
+  type Inherited = { receiver: string | undefined } & typeof DEFAULTS;
+  const walk = (route: Route, inherited: Inherited, isRoot: boolean): RouteTiming[] => {
     if (!isRoot && !routeMatchers(route).every((m) => m(labels))) return [];
     const own = {
       receiver: route.receiver ?? inherited.receiver,
@@ -72,7 +62,8 @@ export function routesFor(root: Json, labels: Record<string, string>): RouteTimi
     }
     if (found.length > 0) return found;
     return [{
-      receiver: own.receiver,
+      // A route tree without a receiver at its root is refused by amtool in validate.
+      receiver: own.receiver ?? "",
       groupWaitMs: parseDuration(own.group_wait),
       groupIntervalMs: parseDuration(own.group_interval),
       repeatIntervalMs: parseDuration(own.repeat_interval),

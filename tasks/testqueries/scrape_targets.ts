@@ -4,13 +4,20 @@
  * same render (Deployments, StatefulSets, DaemonSets, and the pods the operator makes for the
  * Prometheus and Alertmanager CRs). Pure: test-queries derives its expected table from here.
  */
-import type { K8sObject } from "../render/kustomize.ts";
+import {
+  type Alertmanager,
+  isKind,
+  type K8sObject,
+  type KindOf,
+  objectsOf,
+  type PodMonitor,
+  type PodSpec,
+  type Prometheus,
+  type ServiceMonitor,
+} from "../render/objects.ts";
 import { labelSelectorMatches, mapSelectorMatches } from "../render/selectors.ts";
 import { podLabelsOf } from "../validate/k8s_objects.ts";
 import { namespaceSelected } from "./stack_facts.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
 
 /** The pods of one workload: their labels, named container ports, images and how many. */
 export interface PodTemplate {
@@ -28,8 +35,8 @@ export interface PodTemplate {
 }
 
 /** The container ports the operator gives the pods of a Prometheus or Alertmanager CR. */
-function operatorPorts(o: K8sObject): PodTemplate["ports"] {
-  if (o.kind === "Alertmanager") {
+function operatorPorts(o: Prometheus | Alertmanager): PodTemplate["ports"] {
+  if (isKind(o, "Alertmanager")) {
     return [
       { name: "web", port: 9093, container: "alertmanager" },
       { name: "mesh-tcp", port: 9094, container: "alertmanager" },
@@ -39,7 +46,7 @@ function operatorPorts(o: K8sObject): PodTemplate["ports"] {
   return [
     { name: "web", port: 9090, container: "prometheus" },
     { name: "reloader-web", port: 8080, container: "config-reloader" },
-    ...(o.spec?.thanos
+    ...(isKind(o, "Prometheus") && o.spec?.thanos
       ? [
         { name: "grpc", port: 10901, container: "thanos-sidecar" },
         { name: "http", port: 10902, container: "thanos-sidecar" },
@@ -48,7 +55,7 @@ function operatorPorts(o: K8sObject): PodTemplate["ports"] {
   ];
 }
 
-function templatePorts(spec: Json): PodTemplate["ports"] {
+function templatePorts(spec: Partial<PodSpec>): PodTemplate["ports"] {
   const out: PodTemplate["ports"] = [];
   for (const c of spec.containers ?? []) {
     for (const p of c.ports ?? []) {
@@ -62,21 +69,32 @@ function templatePorts(spec: Json): PodTemplate["ports"] {
 export function podTemplates(objects: readonly K8sObject[]): PodTemplate[] {
   const out: PodTemplate[] = [];
   for (const o of objects) {
-    const operator = o.kind === "Prometheus" || o.kind === "Alertmanager";
-    if (!operator && !["Deployment", "StatefulSet", "DaemonSet"].includes(o.kind)) continue;
-    const spec = o.spec?.template?.spec ?? {};
-    out.push({
+    const common = {
       workload: `${o.kind}/${o.metadata.name}`,
       kind: o.kind,
       name: o.metadata.name,
       namespace: o.metadata.namespace ?? "default",
       labels: podLabelsOf(o) ?? {},
-      ports: operator ? operatorPorts(o) : templatePorts(spec),
-      images: operator
-        ? [o.spec?.image, o.spec?.thanos?.image].filter((i): i is string => typeof i === "string")
-        : [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c: Json) => c.image),
-      replicas: o.kind === "DaemonSet" ? undefined : o.spec?.replicas ?? 1,
-    });
+    };
+    if (isKind(o, "Prometheus") || isKind(o, "Alertmanager")) {
+      const thanos = isKind(o, "Prometheus") ? o.spec?.thanos?.image : undefined;
+      out.push({
+        ...common,
+        ports: operatorPorts(o),
+        images: [o.spec?.image, thanos].filter((i): i is string => typeof i === "string"),
+        replicas: o.spec?.replicas ?? 1,
+      });
+    } else if (isKind(o, "Deployment") || isKind(o, "StatefulSet") || isKind(o, "DaemonSet")) {
+      const spec: Partial<PodSpec> = o.spec?.template?.spec ?? {};
+      out.push({
+        ...common,
+        ports: templatePorts(spec),
+        images: [...(spec.initContainers ?? []), ...(spec.containers ?? [])].flatMap((c) =>
+          c.image ? [c.image] : []
+        ),
+        replicas: isKind(o, "DaemonSet") ? undefined : o.spec?.replicas ?? 1,
+      });
+    }
   }
   return out;
 }
@@ -98,29 +116,27 @@ export interface ScrapeTarget {
 }
 
 /** Which namespaces a monitor's own `namespaceSelector` takes: `any`, names, or its own. */
-function monitorNamespaces(m: K8sObject): (ns: string) => boolean {
+function monitorNamespaces(m: ServiceMonitor | PodMonitor): (ns: string) => boolean {
   const sel = m.spec?.namespaceSelector;
   if (sel?.any === true) return () => true;
-  if (Array.isArray(sel?.matchNames) && sel.matchNames.length > 0) {
-    return (ns) => sel.matchNames.includes(ns);
-  }
+  const names = sel?.matchNames;
+  if (Array.isArray(names) && names.length > 0) return (ns) => names.includes(ns);
   const own = m.metadata.namespace ?? "default";
   return (ns) => ns === own;
 }
 
 /** The monitors of `kind` the Prometheus CR selects, by label and by namespace. */
-function selectedMonitors(
+function selectedMonitors<K extends "ServiceMonitor" | "PodMonitor">(
   objects: readonly K8sObject[],
-  prometheus: K8sObject,
-  kind: "ServiceMonitor" | "PodMonitor",
-): K8sObject[] {
+  prometheus: Prometheus,
+  kind: K,
+): KindOf<K>[] {
   const field = kind === "ServiceMonitor" ? "serviceMonitor" : "podMonitor";
   const own = prometheus.metadata.namespace ?? "default";
-  return objects.filter((m) =>
-    m.kind === kind &&
-    labelSelectorMatches(prometheus.spec?.[`${field}Selector`], m.metadata.labels ?? {}) &&
+  return objectsOf(objects, kind).filter((m) =>
+    labelSelectorMatches(prometheus.spec?.[`${field}Selector` as const], m.metadata.labels ?? {}) &&
     namespaceSelected(
-      prometheus.spec?.[`${field}NamespaceSelector`],
+      prometheus.spec?.[`${field}NamespaceSelector` as const],
       m.metadata.namespace ?? "default",
       own,
       objects,
@@ -135,21 +151,21 @@ function containerPortOf(pods: PodTemplate, target: string | number | undefined)
 }
 
 function serviceMonitorTargets(
-  sm: K8sObject,
+  sm: ServiceMonitor,
   objects: readonly K8sObject[],
   pods: readonly PodTemplate[],
 ): ScrapeTarget[] {
   const out: ScrapeTarget[] = [];
   const inScope = monitorNamespaces(sm);
   const monitor = `ServiceMonitor/${sm.metadata.namespace ?? "default"}/${sm.metadata.name}`;
-  for (const svc of objects) {
+  for (const svc of objectsOf(objects, "Service")) {
     const svcNs = svc.metadata.namespace ?? "default";
-    if (svc.kind !== "Service" || !inScope(svcNs)) continue;
+    if (!inScope(svcNs)) continue;
     if (!labelSelectorMatches(sm.spec?.selector, svc.metadata.labels ?? {})) continue;
     const job = (sm.spec?.jobLabel && svc.metadata.labels?.[sm.spec.jobLabel]) ||
       svc.metadata.name;
     for (const ep of sm.spec?.endpoints ?? []) {
-      const svcPort = (svc.spec?.ports ?? []).find((p: { name?: string }) => p.name === ep.port);
+      const svcPort = (svc.spec?.ports ?? []).find((p) => p.name === ep.port);
       // `targetPort` names the pods' port itself, for any Service port.
       const target = svcPort ? svcPort.targetPort ?? svcPort.port : ep.targetPort;
       if (target === undefined) continue;
@@ -172,7 +188,7 @@ function serviceMonitorTargets(
   return out;
 }
 
-function podMonitorTargets(pm: K8sObject, pods: readonly PodTemplate[]): ScrapeTarget[] {
+function podMonitorTargets(pm: PodMonitor, pods: readonly PodTemplate[]): ScrapeTarget[] {
   const out: ScrapeTarget[] = [];
   const inScope = monitorNamespaces(pm);
   const ns = pm.metadata.namespace ?? "default";
@@ -205,7 +221,7 @@ function podMonitorTargets(pm: K8sObject, pods: readonly PodTemplate[]): ScrapeT
  */
 export function scrapeTargets(
   objects: readonly K8sObject[],
-  prometheus: K8sObject,
+  prometheus: Prometheus,
 ): ScrapeTarget[] {
   const pods = podTemplates(objects);
   return [

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { type K8sObject, parseManifests } from "../render/kustomize.ts";
+import { parseManifests } from "../render/kustomize.ts";
+import { type K8sObject, objectsOf } from "../render/objects.ts";
 import { podTemplates, scrapeTargets } from "./scrape_targets.ts";
 
 const objects = parseManifests(
   readFileSync(new URL("./testdata/render.yaml", import.meta.url), "utf8"),
 );
-const prometheus = objects.find((o) => o.kind === "Prometheus")!;
+const prometheus = objectsOf(objects, "Prometheus")[0]!;
 
 Deno.test("podTemplates() knows the pods the operator makes for Prometheus and Alertmanager", () => {
   const pods = podTemplates(objects);

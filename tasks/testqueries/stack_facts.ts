@@ -6,12 +6,17 @@
  * field out; nothing here is written again elsewhere.
  */
 import { parse as parseYaml } from "yaml";
-import type { K8sObject } from "../render/kustomize.ts";
+import {
+  type K8sObject,
+  type Kind,
+  type Kinds,
+  objectsOf,
+  type Prometheus,
+  type RuleGroup,
+} from "../render/objects.ts";
+import type { AlertmanagerConfig } from "../model/alertmanager_config.ts";
 import { type LabelSelector, labelSelectorMatches } from "../render/selectors.ts";
 import { alertmanagerConfigOf } from "../validate/routing.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
 
 /** Where the operator's defaults apply when the CR leaves a field out. */
 const OPERATOR_DEFAULTS = {
@@ -35,27 +40,27 @@ export interface StackFacts {
     enableAdminAPI: boolean;
   };
   /** One rule file per PrometheusRule the Prometheus CR selects. */
-  ruleFiles: { name: string; groups: Json[] }[];
+  ruleFiles: { name: string; groups: RuleGroup[] }[];
   alertmanager: {
     name: string;
     replicas: number;
     /** `spec.clusterPeerTimeout`, when the CR sets it. */
     peerTimeout: string | undefined;
     /** The configuration from the Secret, parsed. */
-    config: Json;
+    config: AlertmanagerConfig;
   };
 }
 
 export class StackFactsError extends Error {}
 
-function only(objects: readonly K8sObject[], kind: string): K8sObject {
-  const found = objects.filter((o) => o.kind === kind);
+function only<K extends Kind>(objects: readonly K8sObject[], kind: K): Kinds[K] {
+  const found = objectsOf(objects, kind);
   if (found.length !== 1) {
     throw new StackFactsError(
       `the render has ${found.length} ${kind} objects; the stack has exactly one`,
     );
   }
-  return found[0] as K8sObject;
+  return found[0] as Kinds[K];
 }
 
 /**
@@ -83,12 +88,11 @@ export function stackFacts(objects: readonly K8sObject[]): StackFacts {
   const prom = only(objects, "Prometheus");
   const am = only(objects, "Alertmanager");
   const namespace = prom.metadata.namespace ?? "default";
-  const ps = prom.spec ?? {};
+  const ps: Partial<Prometheus["spec"]> = prom.spec ?? {};
   const replicas: number = ps.replicas ?? 1;
 
-  const ruleFiles = objects
+  const ruleFiles = objectsOf(objects, "PrometheusRule")
     .filter((o) =>
-      o.kind === "PrometheusRule" &&
       labelSelectorMatches(ps.ruleSelector, o.metadata.labels ?? {}) &&
       namespaceSelected(
         ps.ruleNamespaceSelector,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { type K8sObject, parseManifests } from "../render/kustomize.ts";
+import { parseManifests } from "../render/kustomize.ts";
+import { isKind, type Namespace } from "../render/objects.ts";
 import { namespaceSelected, stackFacts, StackFactsError } from "./stack_facts.ts";
 
 const objects = parseManifests(
@@ -21,15 +22,17 @@ Deno.test("stackFacts() takes replicas, labels and intervals from the Prometheus
   });
   assert.equal(facts.namespace, "monitoring");
   assert.equal(facts.alertmanager.replicas, 3);
-  assert.equal(facts.alertmanager.config.route.receiver, "default");
+  assert.equal(facts.alertmanager.config.route?.receiver, "default");
 });
 
 Deno.test("stackFacts() keeps only the PrometheusRules the CR's ruleSelector picks", () => {
   assert.deepEqual(stackFacts(objects).ruleFiles.map((f) => f.name), ["monitoring-general.yaml"]);
   // Without a ruleSelector the operator loads no rule at all.
-  const noSelector = objects.map((o) =>
-    o.kind === "Prometheus" ? { ...o, spec: { ...o.spec, ruleSelector: undefined } } : o
-  );
+  const noSelector = objects.map((o) => {
+    if (!isKind(o, "Prometheus")) return o;
+    const { ruleSelector: _, ...spec } = o.spec;
+    return { ...o, spec };
+  });
   assert.deepEqual(stackFacts(noSelector).ruleFiles, []);
 });
 
@@ -45,7 +48,7 @@ Deno.test("stackFacts() says what is missing from a render", () => {
 });
 
 Deno.test("namespaceSelected() reads a missing selector as the CR's own namespace, {} as all", () => {
-  const shop: K8sObject = {
+  const shop: Namespace = {
     apiVersion: "v1",
     kind: "Namespace",
     metadata: { name: "shop", labels: { team: "web" } },

@@ -7,10 +7,10 @@
  * with the reason ImageNotRunnable, and their targets cannot be up).
  */
 import type { ClusterState } from "../controlplane/state.ts";
-import { parseDuration } from "../model/cluster.ts";
+import { parseDuration } from "../model/units.ts";
 import type { Versions } from "../model/versions.ts";
 import { runnableImage } from "../node/images.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import { type K8sObject, objectsOf, type Prometheus } from "../render/objects.ts";
 import {
   dashboardExpressions,
   type Expression,
@@ -20,9 +20,7 @@ import {
 import type { ExpectedEmpty, Mode } from "./expected_empty.ts";
 import { type PodTemplate, podTemplates, scrapeTargets } from "./scrape_targets.ts";
 import { stackFacts } from "./stack_facts.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
+import type { AlertmanagerConfig } from "../model/alertmanager_config.ts";
 
 /** Targets each replica should have up for one job: a fixed number plus DaemonSets' pods. */
 export interface ExpectedJob {
@@ -57,7 +55,7 @@ export interface TestTarget {
   workloads: ExpectedWorkload[];
   expressions: Expression[];
   expectedEmpty: ExpectedEmpty[];
-  alertmanagerConfig: Json;
+  alertmanagerConfig: AlertmanagerConfig;
   urls: { thanosQuery: string; alertmanagers: string[]; sink: string | undefined };
 }
 
@@ -94,7 +92,7 @@ interface Where {
 function stackTarget(objects: readonly K8sObject[], where: Where): TestTarget {
   const facts = stackFacts(objects);
   const scrapeIntervalMs = parseDuration(facts.prometheus.scrapeInterval);
-  const prom = objects.find((o) => o.kind === "Prometheus") as K8sObject;
+  const prom = objectsOf(objects, "Prometheus")[0] as Prometheus;
   const jobs = new Map<string, ExpectedJob>();
   for (const t of scrapeTargets(objects, prom)) {
     const j = jobs.get(t.job) ?? { job: t.job, fixed: 0, daemonsets: [], notRunnable: [] };

@@ -2,6 +2,7 @@
  * Builds a pinned tool into the per-user cache (once per machine, keyed by its build inputs) and
  * links its binaries into the clone's `.tools/bin`.
  */
+import { UsageError } from "../cli/command.ts";
 import {
   existsSync,
   lstatSync,
@@ -26,6 +27,11 @@ import {
   requiredVersion,
   versionArgs,
 } from "./plan.ts";
+
+/** A tool that cannot be built or installed here, with what to do about it (exit 2). */
+export class ToolsError extends UsageError {
+  override name = "ToolsError";
+}
 
 export interface InstallResult {
   step: BuildStep;
@@ -54,7 +60,7 @@ export function readGoSums(versions: Versions, root: string): Record<string, str
 /** `go version`'s version (go1.26.8): part of each build's key. */
 export async function goVersion(): Promise<string> {
   const r = await run("go", ["env", "GOVERSION"], { timeoutMs: 30_000 });
-  if (r.code !== 0) throw new Error(`go env GOVERSION failed: ${r.stderr.trim()}`);
+  if (r.code !== 0) throw new ToolsError(`go env GOVERSION failed: ${r.stderr.trim()}`);
   return r.stdout.trim();
 }
 
@@ -118,7 +124,7 @@ export async function installStep(
     const goMod = readFileSync(join(step.cwd, "go.mod"), "utf8");
     const required = requiredVersion(goMod, step.pin.module);
     if (required !== step.pin.version) {
-      throw new Error(
+      throw new ToolsError(
         `${join(step.cwd, "go.mod")} requires ${step.pin.module} ${
           required ?? "(nothing)"
         }, versions.json pins ${step.pin.version}; update the tools module (go get ${step.pin.module}@${step.pin.version} && go mod tidy)`,
@@ -162,7 +168,7 @@ export async function installStep(
     });
     if (r.code !== 0) {
       const messages = r.stderr.split("\n").filter((l) => !/^[\w.\-]+(\/[\w.\-~]+)*$/.test(l));
-      throw new Error(
+      throw new ToolsError(
         refusedModule(r.stderr, step.pin.module) ??
           `building ${step.tool} failed:\n${messages.join("\n").trim()}`,
       );
@@ -171,7 +177,9 @@ export async function installStep(
       const built = join(tmp, goBinaryName(pkg));
       if (built !== join(tmp, binary)) renameSync(built, join(tmp, binary));
       if (await reportedVersion(step, binary, join(tmp, binary)) === undefined) {
-        throw new Error(`${binary} was built but does not report version ${step.pin.appVersion}`);
+        throw new ToolsError(
+          `${binary} was built but does not report version ${step.pin.appVersion}`,
+        );
       }
     }
     const seconds = (performance.now() - started) / 1000;

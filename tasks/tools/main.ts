@@ -3,7 +3,7 @@
  * into the per-user cache and linked into .tools/bin, and the Debian packages the local cluster
  * needs; with --test, also those the end-to-end tests need.
  */
-import { parseArgs } from "node:util";
+import { command, exitWith } from "../cli/command.ts";
 import { BIN_DIR, ROOT, USER_CACHE_DIR } from "../model/paths.ts";
 import { loadVersions } from "../model/versions.ts";
 import { buildDir, goVersion, installStep, isBuiltStep, readGoSums } from "./install.ts";
@@ -42,34 +42,19 @@ export async function installTools(opts: { quiet?: boolean } = {}): Promise<numb
   return total;
 }
 
-if (import.meta.main) {
-  const usage = "usage: deno task tools [--quiet] [--test]";
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      options: {
-        quiet: { type: "boolean", default: false },
-        test: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }));
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${usage}`);
-    Deno.exit(2);
-  }
-  if (values.help) {
-    console.log(usage);
-    Deno.exit(0);
-  }
-  try {
+export const toolsCommand = command({
+  name: "tools",
+  summary: "Every pinned tool of versions.json, built once per machine into the per-user cache " +
+    "and linked into .tools/bin, and the Debian packages the local cluster needs.",
+  options: {
+    quiet: { type: "boolean", default: false, help: "print only what was built" },
+    test: { type: "boolean", default: false, help: "also the packages the end-to-end tests need" },
+  },
+  async run({ values }, io) {
     await installTools({ quiet: values.quiet });
-    await ensurePackages(
-      [...UP_PACKAGES, ...(values.test ? TEST_PACKAGES : [])],
-      (l) => console.log(l),
-    );
-  } catch (e) {
-    console.error(`deno task tools: ${e instanceof Error ? e.message : String(e)}`);
-    Deno.exit(1);
-  }
-}
+    await ensurePackages([...UP_PACKAGES, ...(values.test ? TEST_PACKAGES : [])], io.out);
+    return 0;
+  },
+});
+
+if (import.meta.main) await exitWith(toolsCommand);

@@ -1,4 +1,5 @@
 /** Each pinned tool, run for real on a tiny input (kubeconform's smoke test is beside its check). */
+import { REPLICA_LABEL } from "../model/cluster.ts";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -88,7 +89,7 @@ Deno.test("Prometheus answers /-/ready, and Thanos Query lists the sidecar besid
     freePort(),
   ];
   const config = join(dir, "prometheus.yml");
-  writeFileSync(config, "global:\n  external_labels:\n    prometheus_replica: smoke-0\n");
+  writeFileSync(config, `global:\n  external_labels:\n    ${REPLICA_LABEL}: smoke-0\n`);
   const children: Deno.ChildProcess[] = [];
   try {
     children.push(spawn("prometheus", [
@@ -111,7 +112,7 @@ Deno.test("Prometheus answers /-/ready, and Thanos Query lists the sidecar besid
       `--endpoint=127.0.0.1:${sideGrpc}`,
       `--http-address=127.0.0.1:${queryHttp}`,
       `--grpc-address=127.0.0.1:${queryGrpc}`,
-      "--query.replica-label=prometheus_replica",
+      `--query.replica-label=${REPLICA_LABEL}`,
     ]));
     const body = await waitFor(
       `http://127.0.0.1:${queryHttp}/api/v1/stores`,

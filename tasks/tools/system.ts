@@ -3,6 +3,7 @@
  * installed with apt-get when missing (as root, or through passwordless sudo); otherwise a
  * one-line error names the package.
  */
+import { ToolsError } from "./install.ts";
 import { existsSync } from "node:fs";
 import process from "node:process";
 import { run } from "../proc/run.ts";
@@ -76,7 +77,7 @@ export async function ensurePackages(
   }
   const still = missingPackages(missing);
   if (still.length > 0) {
-    throw new Error(
+    throw new ToolsError(
       `missing ${
         still.map((p) => `${p.file} (Debian package ${p.name}, for ${p.why})`).join(", ")
       }` +

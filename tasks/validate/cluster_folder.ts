@@ -3,11 +3,11 @@
  * (a misspelt `prometheus.yml` would be silently ignored), rules that span clusters (two clusters
  * on one destination, one ingress host twice) and fields whose combination is suspicious.
  */
-import type { Cluster } from "../model/cluster.ts";
+import type { Cluster } from "../model/merged_cluster.ts";
 import { CLUSTER_FILES } from "../model/cluster.ts";
-import type { Finding } from "../model/finding.ts";
+import { fileFinding, type Finding } from "../model/finding.ts";
 import { didYouMean, locate } from "../model/load.ts";
-import { parseDuration } from "../model/cluster.ts";
+import { parseDuration } from "../model/units.ts";
 
 const CHECK = "cluster-folder";
 
@@ -25,32 +25,28 @@ export function unexpectedEntries(dir: string, entries: readonly string[]): Find
     const name = e.replace(/\/$/, "");
     if (allowed.includes(name) || name.endsWith(".md") || name.startsWith(".")) continue;
     const guess = didYouMean(name, allowed);
-    out.push({
-      severity: "error",
-      file: `${dir}/${name}`,
-      line: 0,
-      column: 0,
-      field: "",
-      message: `unexpected ${e.endsWith("/") ? "folder" : "file"} in a cluster folder; ${
-        guess ? `did you mean \`${guess}\`? ` : ""
-      }(expected ${allowed.join(", ")})`,
-      check: CHECK,
-    });
+    out.push(
+      fileFinding(
+        `${dir}/${name}`,
+        `unexpected ${e.endsWith("/") ? "folder" : "file"} in a cluster folder; ${
+          guess ? `did you mean \`${guess}\`? ` : ""
+        }(expected ${allowed.join(", ")})`,
+        CHECK,
+      ),
+    );
   }
   return out;
 }
 
 /** Files in `rules-tests/` that are not YAML: promtool would never run them. */
 export function unexpectedRuleTests(dir: string, names: readonly string[]): Finding[] {
-  return names.filter((n) => !/\.ya?ml$/.test(n)).map((n) => ({
-    severity: "error",
-    file: `${dir}/rules-tests/${n}`,
-    line: 0,
-    column: 0,
-    field: "",
-    message: "expected a promtool test file (*.yaml), found a file promtool will never run",
-    check: CHECK,
-  }));
+  return names.filter((n) => !/\.ya?ml$/.test(n)).map((
+    n,
+  ) => (fileFinding(
+    `${dir}/rules-tests/${n}`,
+    "expected a promtool test file (*.yaml), found a file promtool will never run",
+    CHECK,
+  )));
 }
 
 function at(c: Cluster, file: keyof typeof CLUSTER_FILES, path: (string | number)[]) {

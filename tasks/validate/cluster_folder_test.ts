@@ -1,6 +1,6 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
 import { loadClusterFromSources } from "../model/load.ts";
-import type { Cluster } from "../model/cluster.ts";
+import type { Cluster } from "../model/merged_cluster.ts";
 import {
   clusterFieldFindings,
   crossClusterFindings,

@@ -10,16 +10,11 @@
  * of examples/clusters/example/ in turn and fails on any generated line it cannot trace back:
  * a new per-cluster field gets its line in clusterFieldOf() (or ofGrafanaIni(), heartbeatField()).
  */
-import { CLUSTER_LABEL, type ClusterFileName, WATCHDOG_RECEIVER } from "../model/cluster.ts";
-import { templatePlaceholders } from "../rules/render.ts";
-import {
-  formatPath,
-  type ParsedYaml,
-  parsePath,
-  parseYamlFile,
-  positionInDoc,
-  type Segment,
-} from "./yaml_locate.ts";
+import { CLUSTER_LABEL, type ClusterFileName } from "../model/cluster.ts";
+import { WATCHDOG_RECEIVER } from "../model/merged_cluster.ts";
+import { templatePlaceholders } from "../rules/templates.ts";
+import { formatPath, parsePath, type Segment } from "../model/field_path.ts";
+import { type ParsedYaml, parseYamlFile, positionInDoc } from "../model/yaml_locate.ts";
 
 /** A place in a cluster's file. */
 export interface ClusterSpot {
@@ -356,7 +351,7 @@ export class ClusterValues {
    * the cluster's prometheus.yaml sets (`spec.rules.node_exporter.….warning.threshold`).
    */
   #ruleParameter(name: string, field: readonly Segment[], line?: number): ClusterSpot | null {
-    // tasks/rules/render.ts adds each alert's runbook_url from the cluster's base URL.
+    // tasks/rules/templates.ts adds each alert's runbook_url from the cluster's base URL.
     if (field.at(-1) === "runbook_url" && field.at(-2) === "annotations") {
       return this.at("cluster.yaml", ["spec", "runbookBaseUrl"]);
     }

@@ -1,7 +1,7 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
-import { defaultAlertmanagerConfig, mergeConfig } from "../model/cluster.ts";
+import { defaultAlertmanagerConfig, mergeConfig } from "../model/merged_cluster.ts";
 import { clusterFieldOf, ClusterValues, ownPath } from "./cluster_values.ts";
-import { parsePath } from "./yaml_locate.ts";
+import { parsePath } from "../model/field_path.ts";
 
 const cluster = `apiVersion: monitoring.dev/v1alpha1
 kind: Cluster

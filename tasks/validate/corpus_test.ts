@@ -12,7 +12,8 @@ import { mkdirSync } from "node:fs";
 import { generate } from "../generate/main.ts";
 import { ROOT } from "../model/paths.ts";
 import { Pool } from "./pool.ts";
-import { type Family, type Reported, validateRepo } from "./validate.ts";
+import type { Family, Reported } from "./summary.ts";
+import { validateRepo } from "./validate.ts";
 
 /** A copy of the repository under test, with helpers to make a change in it. */
 class Repo {

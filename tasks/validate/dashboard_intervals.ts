@@ -11,8 +11,8 @@ import { type DashboardFile, lintDashboard } from "./dashboards.ts";
 
 export interface ClusterInterval {
   name: string;
-  /** The cluster's scrape interval, in seconds. */
-  seconds: number;
+  /** The cluster's scrape interval, in milliseconds. */
+  ms: number;
   /** Where cluster.yaml sets it. */
   spot: ClusterSpot | null;
 }
@@ -21,7 +21,7 @@ const key = (f: Finding) => [f.file, f.line, f.column, f.field].join("\0");
 
 /**
  * The findings of `dashboards` at each cluster's scrape interval that the lint at `baseline`
- * (seconds, the default interval) does not have, each at its cluster's scrape interval.
+ * (milliseconds, the default interval) does not have, each at its cluster's scrape interval.
  */
 export function scrapeIntervalFindings(
   dashboards: readonly DashboardFile[],
@@ -29,19 +29,19 @@ export function scrapeIntervalFindings(
   baseline: number,
   clusters: readonly ClusterInterval[],
 ): Array<{ f: Finding; name: string }> {
-  const lintAt = (seconds: number) =>
+  const lintAt = (ms: number) =>
     dashboards.flatMap((d) =>
-      lintDashboard(d.file, d.text, { datasourceUids, scrapeInterval: seconds })
+      lintDashboard(d.file, d.text, { datasourceUids, scrapeIntervalMs: ms })
     );
   const known = new Set(lintAt(baseline).map(key));
   const only = new Map<number, Finding[]>();
   const out: Array<{ f: Finding; name: string }> = [];
   for (const c of clusters) {
-    if (!(c.seconds > baseline) || !c.spot) continue;
-    let extra = only.get(c.seconds);
+    if (!(c.ms > baseline) || !c.spot) continue;
+    let extra = only.get(c.ms);
     if (!extra) {
-      extra = lintAt(c.seconds).filter((f) => !known.has(key(f)));
-      only.set(c.seconds, extra);
+      extra = lintAt(c.ms).filter((f) => !known.has(key(f)));
+      only.set(c.ms, extra);
     }
     const spot = c.spot;
     for (const f of extra) {

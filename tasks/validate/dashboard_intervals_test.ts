@@ -1,4 +1,5 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
+import { parseDuration } from "../model/units.ts";
 import { scrapeIntervalFindings } from "./dashboard_intervals.ts";
 
 const DS = '{ "type": "prometheus", "uid": "thanos-query" }';
@@ -27,10 +28,10 @@ const spot = (name: string, line: number) => ({
 
 Deno.test("scrapeIntervalFindings() reports a range too short only at a cluster's interval there", () => {
   const dashboards = [{ file: "base/dashboards/d.json", text: dashboard("rate(up[3m])") }];
-  const found = scrapeIntervalFindings(dashboards, ["thanos-query"], 30, [
-    { name: "fast", seconds: 15, spot: spot("fast", 9) },
-    { name: "default", seconds: 30, spot: spot("default", 9) },
-    { name: "edge", seconds: 60, spot: spot("edge", 13) },
+  const found = scrapeIntervalFindings(dashboards, ["thanos-query"], parseDuration("30s"), [
+    { name: "fast", ms: parseDuration("15s"), spot: spot("fast", 9) },
+    { name: "default", ms: parseDuration("30s"), spot: spot("default", 9) },
+    { name: "edge", ms: parseDuration("1m"), spot: spot("edge", 13) },
   ]);
   assertEquals(found.map(({ f, name }) => [name, f.file, f.line, f.field, f.message]), [[
     "edge",
@@ -47,8 +48,8 @@ Deno.test("scrapeIntervalFindings() reports a range too short only at a cluster'
 Deno.test("scrapeIntervalFindings() leaves a range too short at the default interval to the dashboard", () => {
   const dashboards = [{ file: "base/dashboards/d.json", text: dashboard("rate(up[30s])") }];
   assertEquals(
-    scrapeIntervalFindings(dashboards, ["thanos-query"], 30, [
-      { name: "edge", seconds: 60, spot: spot("edge", 13) },
+    scrapeIntervalFindings(dashboards, ["thanos-query"], parseDuration("30s"), [
+      { name: "edge", ms: parseDuration("1m"), spot: spot("edge", 13) },
     ]),
     [],
   );

@@ -7,14 +7,19 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Finding } from "../model/finding.ts";
 import { BASE_DIR, ROOT } from "../model/paths.ts";
-import { childPath, JsonSyntaxError, lineColumnAt, parseJsonLocated } from "./json_positions.ts";
+import { formatDuration, parsePromqlDuration } from "../model/units.ts";
+import { childPath } from "../model/field_path.ts";
+import { lineColumn } from "../model/text_position.ts";
+import { JsonSyntaxError, parseJsonLocated } from "./json_positions.ts";
+import { substituteGrafanaVariables, variableNames } from "./grafana_variables.ts";
 import { parsePromQL } from "./promql_parse.ts";
+import { rangeArguments } from "./promql_syntax.ts";
 
 export interface DashboardLintContext {
   /** The uids of the provisioned datasources (`thanos-query`, `thanos-query-replicas`). */
   datasourceUids: readonly string[];
-  /** The cluster's scrape interval, in seconds. */
-  scrapeInterval: number;
+  /** The cluster's scrape interval, in milliseconds. */
+  scrapeIntervalMs: number;
 }
 
 export interface DashboardFile {
@@ -43,9 +48,6 @@ const isRateLike = (fn: string): boolean => RATE_LIKE.has(fn) || fn.endsWith("_o
 
 /** Grafana ranges that are long enough by construction. */
 const SAFE_RANGE_VARIABLES = new Set(["__rate_interval", "__range"]);
-
-/** `${name}`, `${name:format}`, `[[name]]`, `[[name:format]]`, `$name`. */
-const VARIABLE_REF = /\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]|\$(\w+)/g;
 
 /** An expression found in a dashboard, with where it is. */
 interface LocatedExpr {
@@ -141,7 +143,7 @@ function finding(
   field: string,
   message: string,
 ): Finding {
-  const { line, column } = lineColumnAt(text, offset);
+  const { line, column } = lineColumn(text, offset);
   return { severity: "error", file, line, column, field, message, check: CHECK };
 }
 
@@ -261,13 +263,13 @@ function analyzeDashboard(file: string, text: string, ctx: DashboardLintContext)
     exprs.push({ field: path, offset: at(path), expr });
     checkVariablesUsed(path, expr);
     for (const r of rateRanges(expr)) {
-      const problem = rangeProblem(r.range, ctx.scrapeInterval, variables);
+      const problem = rangeProblem(r.range, ctx.scrapeIntervalMs, variables);
       if (problem === undefined) continue;
-      const min = formatDuration(4 * ctx.scrapeInterval);
+      const min = formatDuration(4 * ctx.scrapeIntervalMs);
       report(
         path,
         `${r.fn}() range [${r.range}] is too short for a ${
-          formatDuration(ctx.scrapeInterval)
+          formatDuration(ctx.scrapeIntervalMs)
         } scrape interval: expected at least ${min} (4 scrape intervals) or $__rate_interval, ` +
           `found ${problem}`,
       );
@@ -278,7 +280,9 @@ function analyzeDashboard(file: string, text: string, ctx: DashboardLintContext)
     if (!isObject(v) || v.type !== "query") return;
     const path = childPath(listPath, i);
     checkDatasource(childPath(path, "datasource"), v.datasource);
-    const queryPath = isObject(v.query) ? childPath(path, "query.query") : childPath(path, "query");
+    const queryPath = isObject(v.query)
+      ? childPath(childPath(path, "query"), "query")
+      : childPath(path, "query");
     const query = isObject(v.query) ? v.query.query : v.query;
     if (typeof query !== "string") return;
     checkVariablesUsed(queryPath, query);
@@ -341,13 +345,6 @@ function parentPath(path: string): string {
   return m ? path.slice(0, m.index) : "";
 }
 
-/** Names of the Grafana variables a string uses, in order, without repeats. */
-export function variableNames(s: string): string[] {
-  const names = new Set<string>();
-  for (const m of s.matchAll(VARIABLE_REF)) names.add((m[1] ?? m[2] ?? m[3]) as string);
-  return [...names];
-}
-
 /**
  * The PromQL inside a query variable: the selector of `label_values(selector, label)`, the
  * expression of `query_result(expr)`; undefined for queries without one (`label_names()`).
@@ -363,64 +360,11 @@ export function variableQueryExpr(query: string): string | undefined {
 
 /** The range selectors passed to rate-like functions: `rate(x[5m])` gives `{rate, 5m}`. */
 export function rateRanges(expr: string): Array<{ fn: string; range: string }> {
-  const found: Array<{ fn: string; range: string }> = [];
-  const calls: string[] = [];
-  let lastWord = "";
-  let i = 0;
-  while (i < expr.length) {
-    const c = expr[i] as string;
-    if (c === '"' || c === "'" || c === "`") {
-      i = skipString(expr, i);
-      lastWord = "";
-      continue;
-    }
-    if (c === "#") {
-      const nl = expr.indexOf("\n", i);
-      i = nl === -1 ? expr.length : nl;
-      continue;
-    }
-    const word = /^[A-Za-z_][\w:]*/.exec(expr.slice(i));
-    if (word && (i === 0 || !/[\w$:]/.test(expr[i - 1] as string))) {
-      lastWord = word[0];
-      i += word[0].length;
-      continue;
-    }
-    if (c === "(") {
-      calls.push(lastWord);
-    } else if (c === ")") {
-      calls.pop();
-    } else if (c === "[") {
-      const end = matchingBracket(expr, i);
-      const range = expr.slice(i + 1, end).trim();
-      const fn = calls[calls.length - 1] ?? "";
-      // A subquery (`[1h:5m]`) samples at its own step, not at the scrape interval.
-      if (isRateLike(fn) && !range.replace(VARIABLE_REF, "v").includes(":")) {
-        found.push({ fn, range });
-      }
-      i = end + 1;
-      lastWord = "";
-      continue;
-    }
-    if (!/\s/.test(c)) lastWord = "";
-    i++;
-  }
-  return found;
-}
-
-function skipString(expr: string, start: number): number {
-  const quote = expr[start];
-  let i = start + 1;
-  while (i < expr.length && expr[i] !== quote) i += expr[i] === "\\" && quote !== "`" ? 2 : 1;
-  return i + 1;
-}
-
-function matchingBracket(expr: string, start: number): number {
-  let depth = 0;
-  for (let i = start; i < expr.length; i++) {
-    if (expr[i] === "[") depth++;
-    if (expr[i] === "]" && --depth === 0) return i;
-  }
-  return expr.length;
+  const substituted = substituteGrafanaVariables(expr);
+  return rangeArguments(substituted.text).filter((r) => isRateLike(r.fn)).map((r) => ({
+    fn: r.fn,
+    range: substituted.original(r.from, r.to),
+  }));
 }
 
 /**
@@ -429,14 +373,14 @@ function matchingBracket(expr: string, start: number): number {
  */
 function rangeProblem(
   range: string,
-  scrapeInterval: number,
+  scrapeIntervalMs: number,
   variables: ReadonlyMap<string, Variable>,
 ): string | undefined {
-  const min = 4 * scrapeInterval;
+  const min = 4 * scrapeIntervalMs;
   const names = variableNames(range);
   if (names.length === 0) {
-    const seconds = parseDuration(range);
-    return seconds !== undefined && seconds < min ? range : undefined;
+    const ms = parsePromqlDuration(range);
+    return ms < min ? range : undefined;
   }
   const name = names[0] as string;
   if (SAFE_RANGE_VARIABLES.has(name)) return undefined;
@@ -446,8 +390,8 @@ function rangeProblem(
   const values = variableValues(v);
   if (values.length === 0) return `$${name}, whose values cannot be checked`;
   for (const value of values) {
-    const seconds = parseDuration(value);
-    if (seconds === undefined || seconds < min) return `$${name} = ${value}`;
+    const ms = parsePromqlDuration(value);
+    if (!(ms >= min)) return `$${name} = ${value}`;
   }
   return undefined;
 }
@@ -459,39 +403,6 @@ function variableValues(v: Variable): string[] {
     ? v.node.query.split(",").map((s) => s.trim()).filter((s) => s !== "")
     : [];
   return v.node.auto === true ? [...values, "auto"] : values;
-}
-
-const UNIT_SECONDS: Record<string, number> = {
-  ms: 0.001,
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86400,
-  w: 604800,
-  y: 31536000,
-};
-
-/** Seconds of a PromQL duration (`1h30m`, `90s`, `300`), or undefined if it is not one. */
-export function parseDuration(s: string): number | undefined {
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(s)) return undefined;
-  let total = 0;
-  for (const m of s.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
-    total += Number(m[1]) * (UNIT_SECONDS[m[2] as string] as number);
-  }
-  return total;
-}
-
-/** `120` → `2m`, `90` → `1m30s`. */
-export function formatDuration(seconds: number): string {
-  let rest = seconds;
-  let out = "";
-  for (const [unit, size] of [["h", 3600], ["m", 60], ["s", 1]] as const) {
-    const n = Math.floor(rest / size);
-    if (n > 0) out += `${n}${unit}`;
-    rest -= n * size;
-  }
-  return out || "0s";
 }
 
 function kindOf(v: unknown): string {

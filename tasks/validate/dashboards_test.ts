@@ -3,17 +3,16 @@ import { join } from "node:path";
 import type { Finding } from "../model/finding.ts";
 import { BASE_DIR } from "../model/paths.ts";
 import { kustomizeBuild } from "../render/kustomize.ts";
+import { objectsOf } from "../render/objects.ts";
 import {
-  formatDuration,
   lintDashboard,
   lintDashboards,
-  parseDuration,
   rateRanges,
   readDashboardFiles,
   variableQueryExpr,
 } from "./dashboards.ts";
 
-const CTX = { datasourceUids: ["thanos-query", "thanos-query-replicas"], scrapeInterval: 30 };
+const CTX = { datasourceUids: ["thanos-query", "thanos-query-replicas"], scrapeIntervalMs: 30_000 };
 const DS = '{ "type": "prometheus", "uid": "thanos-query" }';
 
 /** A one-panel dashboard; the panel datasource is on line 8, the expression on line 12. */
@@ -144,7 +143,7 @@ Deno.test("lintDashboard() reports rate(x[30s]) with a 30s scrape interval", () 
     "interval: expected at least 2m (4 scrape intervals) or $__rate_interval, found 30s " +
     "[dashboards]",
   ]);
-  assert.deepEqual(lintDashboard("d.json", text, { ...CTX, scrapeInterval: 5 }), []);
+  assert.deepEqual(lintDashboard("d.json", text, { ...CTX, scrapeIntervalMs: 5000 }), []);
   assert.deepEqual(lintDashboard("d.json", dashboard({ expr: "rate(x[2m])" }), CTX), []);
   assert.deepEqual(
     lintDashboard("d.json", dashboard({ expr: "rate(x[$__rate_interval])" }), CTX),
@@ -233,7 +232,8 @@ Deno.test("base/dashboards/kustomization.yaml packs the dashboards in labelled C
   const files = readDashboardFiles();
   assert.ok(objects.every((o) => o.kind === "ConfigMap" && o.metadata.namespace === undefined));
   assert.ok(objects.every((o) => o.metadata.labels?.grafana_dashboard === "1"));
-  const packed = objects.flatMap((o) => Object.entries(o.data ?? {}));
+  const maps = objectsOf(objects, "ConfigMap");
+  const packed = maps.flatMap((o) => Object.entries(o.data ?? {}));
   assert.deepEqual(
     packed.map(([name]) => name).sort(),
     files.map((f) => f.file.replace(/^.*\//, "")).sort(),
@@ -242,7 +242,7 @@ Deno.test("base/dashboards/kustomization.yaml packs the dashboards in labelled C
     assert.equal(text, files.find((f) => f.file.endsWith(`/${name}`))?.text, name);
   }
   // Argo CD applies server-side, but a ConfigMap still has etcd's 1 MiB limit.
-  for (const o of objects) {
+  for (const o of maps) {
     const size = Object.values(o.data ?? {}).reduce((n: number, t) => n + String(t).length, 0);
     assert.ok(size < 512 * 1024, `${o.metadata.name} holds ${size} bytes`);
   }
@@ -252,7 +252,7 @@ Deno.test("rateRanges() finds ranges of rate-like calls, not of subqueries or st
   assert.deepEqual(
     rateRanges(
       'sum(rate(x{a="[1s]"}[30s])) + max_over_time(rate(y[1m])[1h:5m]) + ' +
-        "increase((z)[$__rate_interval]) + deriv(q[${w}]) + count(w[5m:])",
+        "increase(z[$__rate_interval]) + deriv(q[${w}]) + count(w[5m:])",
     ),
     [
       { fn: "rate", range: "30s" },
@@ -269,13 +269,4 @@ Deno.test("variableQueryExpr() extracts the PromQL of label_values and query_res
   assert.equal(variableQueryExpr("query_result(topk(5, up))"), "topk(5, up)");
   assert.equal(variableQueryExpr("label_values(instance)"), undefined);
   assert.equal(variableQueryExpr("label_names()"), undefined);
-});
-
-Deno.test("parseDuration() and formatDuration() read and write PromQL durations", () => {
-  assert.equal(parseDuration("1h30m"), 5400);
-  assert.equal(parseDuration("500ms"), 0.5);
-  assert.equal(parseDuration("90"), 90);
-  assert.equal(parseDuration("5 m"), undefined);
-  assert.equal(formatDuration(120), "2m");
-  assert.equal(formatDuration(5400), "1h30m");
 });

@@ -4,9 +4,9 @@
  * validation (ports in range, selectors matching their template, label values, CRD schemas and
  * CEL rules) and admission without storing anything. Each rejection names the object and field.
  */
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { type KubeClient, KubeError } from "../kube/client.ts";
-import { formatPath, parsePath } from "./yaml_locate.ts";
+import { formatPath, parsePath } from "../model/field_path.ts";
 
 export interface DryRunTarget {
   cluster: string;

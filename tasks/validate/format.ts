@@ -1,35 +1,24 @@
 /** The three outputs of validate: text for people, GitHub annotations for CI, JSON for tools. */
+import { formatFinding } from "../model/finding.ts";
 import { escapeData, escapeProperty } from "./workflow_commands.ts";
-import { FAMILIES, type ProgressEvent, type Reported, type Summary } from "./validate.ts";
+import { FAMILIES, type Reported, type Summary } from "./summary.ts";
+import type { ProgressEvent } from "./validate.ts";
 
-export type Format = "text" | "github" | "json";
-
-function where(f: Reported): string {
-  return f.line > 0 ? `${f.line}:${f.column}` : "-";
-}
+export const FORMATS = ["text", "github", "json"] as const;
+export type Format = typeof FORMATS[number];
 
 function clusterNote(f: Reported): string {
   return f.clusters.length ? ` (${f.clusters.join(", ")})` : "";
 }
 
-/** Findings grouped by file, then a table of errors/warnings per family for each cluster. */
+/**
+ * One compiler-style line per finding (`file:line:col: severity: field: message [check]`, which
+ * editors and terminals turn into links), then a table of errors and warnings per family for
+ * each cluster, then the verdict.
+ */
 export function formatText(findings: readonly Reported[], summary: Summary): string {
-  const lines: string[] = [];
-  const byFile = new Map<string, Reported[]>();
-  for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
-  for (const [file, list] of byFile) {
-    lines.push(file);
-    const width = Math.max(...list.map((f) => where(f).length));
-    for (const f of list) {
-      const field = f.field ? `${f.field}: ` : "";
-      lines.push(
-        `  ${where(f).padEnd(width)}  ${f.severity.padEnd(7)} ${field}${f.message}  [${f.check}]${
-          clusterNote(f)
-        }`,
-      );
-    }
-    lines.push("");
-  }
+  const lines = findings.map((f) => formatFinding(f) + clusterNote(f));
+  if (lines.length > 0) lines.push("");
   lines.push(formatSummaryTable(summary));
   const verdict = summary.errors > 0 ? "FAILED" : "ok";
   lines.push(
@@ -75,6 +64,12 @@ export function formatGithub(findings: readonly Reported[], summary: Summary): s
 export function formatJson(findings: readonly Reported[], summary: Summary): string {
   return JSON.stringify({ findings, summary }, null, 2);
 }
+
+/** Each output by its --format name. */
+export const REPORTERS: Record<
+  Format,
+  (findings: readonly Reported[], summary: Summary) => string
+> = { text: formatText, github: formatGithub, json: formatJson };
 
 export function formatProgress(e: ProgressEvent): string {
   return `[${e.done}/${e.total}] ${e.cluster}: rendered and checked, ${e.errors} error(s) so far`;

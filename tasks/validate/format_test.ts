@@ -1,6 +1,6 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
 import { formatGithub, formatSummaryTable, formatText } from "./format.ts";
-import { type Reported, summarize } from "./validate.ts";
+import { type Reported, summarize } from "./summary.ts";
 
 const findings: Reported[] = [{
   severity: "error",
@@ -25,14 +25,11 @@ const findings: Reported[] = [{
 }];
 const summary = { ...summarize(findings, ["a"], 1.234), timings: {} };
 
-Deno.test("formatText() groups findings by file and ends with the table and the verdict", () => {
+Deno.test("formatText() prints a file:line:col line per finding, then the table and the verdict", () => {
   assertEquals(formatText(findings, summary).split("\n"), [
-    "clusters/a/prometheus.yaml",
-    "  6:5  error   spec.config.retention_tme: unknown key `retention_tme`; did you mean " +
-    "`retention_time`?  [schema] (a)",
-    "",
-    "base/rules/x.rules.yaml",
-    "  -  warning 50%, done: a,b  [rules/metrics]",
+    "clusters/a/prometheus.yaml:6:5: error: spec.config.retention_tme: unknown key " +
+    "`retention_tme`; did you mean `retention_time`? [schema] (a)",
+    "base/rules/x.rules.yaml: warning: 50%, done: a,b [rules/metrics]",
     "",
     "cluster  cluster folder  freshness  render  schemas  rules  routing  dashboards  policies  " +
     "api server",

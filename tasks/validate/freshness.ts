@@ -3,7 +3,7 @@
  * edit of an overlay and a cluster change committed without generate both show up here, with
  * the first differing line and the command that fixes it.
  */
-import type { Finding } from "../model/finding.ts";
+import { fileFinding, type Finding } from "../model/finding.ts";
 import type { ClusterSpot } from "./cluster_values.ts";
 
 const CHECK = "freshness";
@@ -102,15 +102,9 @@ export function overlayFreshness(
   for (const [path, text] of expected) {
     const found = actual.get(path);
     if (found === undefined) {
-      out.push({
-        severity: "error",
-        file: file(path),
-        line: 0,
-        column: 0,
-        field: "",
-        message: `expected this generated file, found it missing; ${fix}`,
-        check: CHECK,
-      });
+      out.push(
+        fileFinding(file(path), `expected this generated file, found it missing; ${fix}`, CHECK),
+      );
       continue;
     }
     const d = firstDifference(text, found);
@@ -153,15 +147,13 @@ export function overlayFreshness(
   }
   for (const path of actual.keys()) {
     if (expected.has(path)) continue;
-    out.push({
-      severity: "error",
-      file: file(path),
-      line: 0,
-      column: 0,
-      field: "",
-      message: `expected only files generate writes, found one it does not; ${fix} (it removes it)`,
-      check: CHECK,
-    });
+    out.push(
+      fileFinding(
+        file(path),
+        `expected only files generate writes, found one it does not; ${fix} (it removes it)`,
+        CHECK,
+      ),
+    );
   }
   return out.sort((a, b) => a.file.localeCompare(b.file));
 }
@@ -171,14 +163,12 @@ export function orphanOverlays(
   overlayNames: readonly string[],
   clusters: readonly string[],
 ): Finding[] {
-  return overlayNames.filter((n) => !clusters.includes(n)).map((n) => ({
-    severity: "error" as const,
-    file: `overlays/${n}/kustomization.yaml`,
-    line: 0,
-    column: 0,
-    field: "",
-    message: `expected an overlay only for a cluster of clusters/, found overlays/${n} without ` +
+  return overlayNames.filter((n) => !clusters.includes(n)).map((
+    n,
+  ) => (fileFinding(
+    `overlays/${n}/kustomization.yaml`,
+    `expected an overlay only for a cluster of clusters/, found overlays/${n} without ` +
       `clusters/${n}/cluster.yaml; run \`deno task generate\` (it removes it)`,
-    check: CHECK,
-  }));
+    CHECK,
+  )));
 }

@@ -8,7 +8,8 @@ import { isMap, isScalar, type Node } from "yaml";
 import { ruleSetSlug } from "../generate/rules.ts";
 import { COMPONENT_IDS, type ComponentId, COMPONENTS, PRESETS } from "../model/components.ts";
 import { type ClusterSpot, type ClusterValues, valueAt } from "./cluster_values.ts";
-import { locate, type ParsedYaml, parseYamlFile, pathAtLine, type Segment } from "./yaml_locate.ts";
+import type { Segment } from "../model/field_path.ts";
+import { locate, type ParsedYaml, parseYamlFile, pathAtLine } from "../model/yaml_locate.ts";
 
 /**
  * The spot in the cluster's folder that `line` of the generated file `path` (relative to the

@@ -1,9 +1,9 @@
 /** What an Ingress exposes: its backends, and the pods behind them. */
-import type { K8sObject } from "../render/kustomize.ts";
+import { type Ingress, type K8sObject, objectsOf, type Service } from "../render/objects.ts";
 import { podLabelsOf, sameNamespace, serviceSelects } from "./k8s_objects.ts";
 
 export interface IngressBackend {
-  ingress: K8sObject;
+  ingress: Ingress;
   /** Field path of the path entry (or default backend) inside the Ingress. */
   field: string;
   /** Field path of the backend's `service` object. */
@@ -18,7 +18,7 @@ export interface IngressBackend {
 
 export function ingressBackends(objects: readonly K8sObject[]): IngressBackend[] {
   const out: IngressBackend[] = [];
-  for (const ing of objects.filter((o) => o.kind === "Ingress")) {
+  for (const ing of objectsOf(objects, "Ingress")) {
     const def = ing.spec?.defaultBackend?.service;
     if (def) {
       out.push({
@@ -29,8 +29,8 @@ export function ingressBackends(objects: readonly K8sObject[]): IngressBackend[]
         port: def.port?.name ?? def.port?.number,
       });
     }
-    (ing.spec?.rules ?? []).forEach((rule: K8sObject["spec"], r: number) => {
-      (rule?.http?.paths ?? []).forEach((p: K8sObject["spec"], i: number) => {
+    (ing.spec?.rules ?? []).forEach((rule, r) => {
+      (rule?.http?.paths ?? []).forEach((p, i) => {
         const svc = p?.backend?.service;
         if (!svc) return;
         out.push({
@@ -40,8 +40,8 @@ export function ingressBackends(objects: readonly K8sObject[]): IngressBackend[]
           service: String(svc.name),
           port: svc.port?.name ?? svc.port?.number,
           path: p.path ?? "/",
-          pathType: p.pathType,
-          host: rule.host,
+          ...(p.pathType !== undefined ? { pathType: p.pathType } : {}),
+          ...(rule.host !== undefined ? { host: rule.host } : {}),
         });
       });
     });
@@ -50,16 +50,16 @@ export function ingressBackends(objects: readonly K8sObject[]): IngressBackend[]
 }
 
 /** Services that an Ingress routes to. */
-export function exposedServices(objects: readonly K8sObject[]): K8sObject[] {
+export function exposedServices(objects: readonly K8sObject[]): Service[] {
   const names = new Set(ingressBackends(objects).map((b) => b.service));
-  return objects.filter((o) => o.kind === "Service" && names.has(o.metadata.name));
+  return objectsOf(objects, "Service").filter((o) => names.has(o.metadata.name));
 }
 
 /** The exposed Service that selects the pods of `workload`, if any. */
 export function exposingService(
   workload: K8sObject,
   objects: readonly K8sObject[],
-): K8sObject | undefined {
+): Service | undefined {
   const labels = podLabelsOf(workload);
   if (!labels) return undefined;
   return exposedServices(objects).find((s) =>

@@ -3,6 +3,7 @@
  * line and column of the node they complain about (JSON.parse keeps no positions, and YAML
  * parsers accept things JSON does not, such as trailing commas).
  */
+import { childPath } from "../model/field_path.ts";
 
 /** The parsed value and the start offset of every value, keyed by field path. */
 export interface LocatedJson {
@@ -16,27 +17,6 @@ export class JsonSyntaxError extends Error {
     super(message);
     this.name = "JsonSyntaxError";
   }
-}
-
-/** The path of a member or item below `parent`, in the notation of `LocatedJson.offsets`. */
-export function childPath(parent: string, key: string | number): string {
-  if (typeof key === "number") return `${parent}[${key}]`;
-  if (/^[A-Za-z_$][\w$]*$/.test(key)) return parent === "" ? key : `${parent}.${key}`;
-  return `${parent}[${JSON.stringify(key)}]`;
-}
-
-/** 1-based line and column of a UTF-16 offset in `text`. */
-export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(offset, text.length);
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: end - lineStart + 1 };
 }
 
 /** Parses `text` as JSON (RFC 8259); throws JsonSyntaxError at the first offending character. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { childPath, JsonSyntaxError, lineColumnAt, parseJsonLocated } from "./json_positions.ts";
+import { lineColumn } from "../model/text_position.ts";
+import { JsonSyntaxError, parseJsonLocated } from "./json_positions.ts";
 
 /** The JsonSyntaxError `fn` throws. */
 function syntaxError(fn: () => unknown): JsonSyntaxError {
@@ -24,14 +25,14 @@ Deno.test("parseJsonLocated() returns the value and the offset of every field pa
     ['a[1]["b.c"]', 21],
     ["d", 37],
   ]);
-  assert.deepEqual(lineColumnAt(text, offsets.get("d") ?? -1), { line: 3, column: 8 });
+  assert.deepEqual(lineColumn(text, offsets.get("d") ?? -1), { line: 3, column: 8 });
 });
 
 Deno.test("parseJsonLocated() rejects a trailing comma at its position", () => {
   const text = '{\n  "uid": "a",\n}';
   const e = syntaxError(() => parseJsonLocated(text));
   assert.deepEqual(e.message, "expected a double-quoted property name, found '}'");
-  assert.deepEqual(lineColumnAt(text, e.offset), { line: 3, column: 1 });
+  assert.deepEqual(lineColumn(text, e.offset), { line: 3, column: 1 });
 });
 
 Deno.test("parseJsonLocated() rejects what JSON.parse rejects", () => {
@@ -50,11 +51,4 @@ Deno.test("parseJsonLocated() rejects what JSON.parse rejects", () => {
     const e = syntaxError(() => parseJsonLocated(text));
     assert.deepEqual(e.message, message, text);
   }
-});
-
-Deno.test("childPath() writes dotted names, indexes and quoted odd keys", () => {
-  assert.deepEqual(childPath("", "panels"), "panels");
-  assert.deepEqual(childPath("panels", 2), "panels[2]");
-  assert.deepEqual(childPath("panels[2]", "targets"), "panels[2].targets");
-  assert.deepEqual(childPath("x", "a b"), 'x["a b"]');
 });

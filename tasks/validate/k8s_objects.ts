@@ -1,44 +1,23 @@
 /** Helpers that read rendered Kubernetes objects the way the API server and the operator do. */
-import type { K8sObject } from "../render/kustomize.ts";
+import {
+  type Container,
+  isKind,
+  isTemplated,
+  type K8sObject,
+  type PodSpecAt,
+  type Service,
+} from "../render/objects.ts";
 import { mapSelectorMatches } from "../render/selectors.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-export const WORKLOAD_KINDS = new Set([
-  "Deployment",
-  "StatefulSet",
-  "DaemonSet",
-  "ReplicaSet",
-  "Job",
-  "CronJob",
-  "Pod",
-]);
-
-/** The pod template's spec of a workload, and its path in the object. */
-export function podSpecOf(o: K8sObject): { spec: Json; path: string } | null {
-  if (o.kind === "Pod") return o.spec ? { spec: o.spec, path: "spec" } : null;
-  if (o.kind === "CronJob") {
-    const spec = o.spec?.jobTemplate?.spec?.template?.spec;
-    return spec ? { spec, path: "spec.jobTemplate.spec.template.spec" } : null;
-  }
-  if (WORKLOAD_KINDS.has(o.kind)) {
-    const spec = o.spec?.template?.spec;
-    return spec ? { spec, path: "spec.template.spec" } : null;
-  }
-  return null;
-}
 
 /**
  * The labels the pods of an object carry: a workload's template labels, or for the operator's
  * Prometheus and Alertmanager the labels the operator puts on their StatefulSet pods.
  */
 export function podLabelsOf(o: K8sObject): Record<string, string> | null {
-  const podMeta = o.spec?.podMetadata?.labels ?? {};
-  if (o.kind === "Prometheus" || o.kind === "Alertmanager") {
+  if (isKind(o, "Prometheus") || isKind(o, "Alertmanager")) {
     const app = o.kind === "Prometheus" ? "prometheus" : "alertmanager";
     const labels: Record<string, string> = {
-      ...podMeta,
+      ...o.spec?.podMetadata?.labels,
       "app.kubernetes.io/name": app,
       "app.kubernetes.io/instance": o.metadata.name,
       "app.kubernetes.io/managed-by": "prometheus-operator",
@@ -50,14 +29,14 @@ export function podLabelsOf(o: K8sObject): Record<string, string> | null {
     }
     return labels;
   }
-  if (o.kind === "CronJob") return o.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
-  if (o.kind === "Pod") return o.metadata.labels ?? {};
-  if (WORKLOAD_KINDS.has(o.kind)) return o.spec?.template?.metadata?.labels ?? {};
+  if (isKind(o, "CronJob")) return o.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
+  if (isKind(o, "Pod")) return o.metadata.labels ?? {};
+  if (isTemplated(o)) return o.spec?.template?.metadata?.labels ?? {};
   return null;
 }
 
 /** A Service's plain `selector` map against pod labels. */
-export function serviceSelects(svc: K8sObject, labels: Record<string, string>): boolean {
+export function serviceSelects(svc: Service, labels: Record<string, string>): boolean {
   return mapSelectorMatches(svc.spec?.selector, labels);
 }
 
@@ -73,9 +52,9 @@ export function sameNamespace(a: K8sObject, b: K8sObject): boolean {
 
 /** Every container of a pod spec with its path (`spec.template.spec.containers[grafana]`). */
 export function containersOf(
-  pod: { spec: Json; path: string },
-): Array<{ c: Json; path: string; init: boolean }> {
-  const out: Array<{ c: Json; path: string; init: boolean }> = [];
+  pod: PodSpecAt,
+): Array<{ c: Container; path: string; init: boolean }> {
+  const out: Array<{ c: Container; path: string; init: boolean }> = [];
   for (const [field, init] of [["initContainers", true], ["containers", false]] as const) {
     for (const c of pod.spec?.[field] ?? []) {
       out.push({ c, path: `${pod.path}.${field}[${c?.name}]`, init });

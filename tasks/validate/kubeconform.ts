@@ -10,9 +10,10 @@ import { isAbsolute, join, relative } from "node:path";
 import type { Finding } from "../model/finding.ts";
 import { ROOT, SCHEMA_CACHE_DIR, toolPath } from "../model/paths.ts";
 import { run } from "../proc/run.ts";
-import { type K8sObject, type Render, resourceId } from "../render/kustomize.ts";
+import { type Render, resourceId } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { builtinDir, kubeconformSchemaArgs } from "../schemas/layout.ts";
-import { splitDocuments } from "./render.ts";
+import { splitDocuments } from "./render_cache.ts";
 
 export { KUBERNETES_VERSION } from "../schemas/sources.ts";
 

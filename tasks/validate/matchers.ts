@@ -253,6 +253,27 @@ export function parseMatchers(input: string): ParsedMatchers {
   }
 }
 
+/**
+ * Whether labels satisfy a matcher, as Alertmanager evaluates it: an absent label reads as the
+ * empty string, and a regular expression must match the whole value.
+ */
+export function matcherMatches(
+  m: Pick<Matcher, "name" | "op" | "value">,
+  labels: Readonly<Record<string, string>>,
+): boolean {
+  const v = labels[m.name] ?? "";
+  switch (m.op) {
+    case "=":
+      return v === m.value;
+    case "!=":
+      return v !== m.value;
+    case "=~":
+      return new RegExp(`^(?:${m.value})$`).test(v);
+    case "!~":
+      return !new RegExp(`^(?:${m.value})$`).test(v);
+  }
+}
+
 /** The operator characters: a value starting with one is almost always a doubled operator. */
 export const OPERATOR_CHARACTERS = ["=", "!", "~"] as const;
 

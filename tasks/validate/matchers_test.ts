@@ -1,5 +1,11 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
-import { parseMatchers, suspiciousValue, unquoteGo } from "./matchers.ts";
+import {
+  matcherMatches,
+  type MatchOp,
+  parseMatchers,
+  suspiciousValue,
+  unquoteGo,
+} from "./matchers.ts";
 
 const simple = (input: string) => {
   const r = parseMatchers(input);
@@ -96,4 +102,13 @@ Deno.test("suspiciousValue() flags a value that begins with an operator characte
   assertEquals(suspiciousValue("critical"), null);
   assertEquals(suspiciousValue("a=b"), null);
   assertEquals(suspiciousValue(""), null);
+});
+
+Deno.test("matcherMatches() reads an absent label as empty and anchors regular expressions", () => {
+  const m = (name: string, op: MatchOp, value: string) => ({ name, op, value });
+  assertEquals(matcherMatches(m("job", "=", "node"), { job: "node" }), true);
+  assertEquals(matcherMatches(m("job", "!=", ""), {}), false);
+  assertEquals(matcherMatches(m("severity", "=~", "warn"), { severity: "warning" }), false);
+  assertEquals(matcherMatches(m("severity", "=~", "warn.*"), { severity: "warning" }), true);
+  assertEquals(matcherMatches(m("severity", "!~", "warn.*"), {}), true);
 });

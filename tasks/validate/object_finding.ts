@@ -1,9 +1,10 @@
 /** Findings on rendered objects, and how they are pointed back at the source files. */
 import type { Finding, Severity } from "../model/finding.ts";
-import { type K8sObject, resourceId } from "../render/kustomize.ts";
+import { resourceId } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { type ClusterValues, valueAt } from "./cluster_values.ts";
 import type { SourceIndex } from "./source_index.ts";
-import { parsePath } from "./yaml_locate.ts";
+import { parsePath } from "../model/field_path.ts";
 
 export interface ObjectFinding {
   severity: Severity;

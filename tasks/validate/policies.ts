@@ -4,7 +4,7 @@
  */
 import type { Finding } from "../model/finding.ts";
 import type { Versions } from "../model/versions.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import type { ClusterValues } from "./cluster_values.ts";
 import { locateObjectFindings, type ObjectFinding } from "./object_finding.ts";
 import { consistencyPolicies } from "./policies_consistency.ts";

@@ -1,6 +1,6 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
 import { parseVersions } from "../model/versions.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import type { Alertmanager } from "../render/objects.ts";
 import { policyFindings } from "./policies.ts";
 import { SourceIndex } from "./source_index.ts";
 
@@ -10,7 +10,7 @@ Deno.test("policyFindings() points a rendered object's problem at the base file 
     "spec:\n  replicas: 1\n";
   const index = new SourceIndex();
   index.add({ path: "base/alertmanager/alertmanager.yaml", text: base }, false);
-  const am: K8sObject = {
+  const am: Alertmanager = {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "Alertmanager",
     metadata: { name: "main", namespace: "monitoring" },

@@ -3,13 +3,23 @@
  * agree (replica label, sidecar discovery Service, Grafana's datasource, the ingress paths).
  */
 import { parse as parseYaml } from "yaml";
-import type { K8sObject } from "../render/kustomize.ts";
+import { REPLICA_LABEL } from "../model/cluster.ts";
+import {
+  type ConfigMap,
+  isKind,
+  type K8sObject,
+  objectsOf,
+  podSpecOf,
+  type Secret,
+  type Service,
+} from "../render/objects.ts";
 import { ingressBackends } from "./ingress.ts";
-import { flagValues, podLabelsOf, podSpecOf, serviceSelects, showLabels } from "./k8s_objects.ts";
+import { flagValues, podLabelsOf, serviceSelects, showLabels } from "./k8s_objects.ts";
 import { type ObjectFinding, objectFinding } from "./object_finding.ts";
 
 const CHECK = "policy/consistency";
-const DEFAULT_REPLICA_LABEL = "prometheus_replica";
+/** The port the operator gives the Thanos sidecar's store API (gRPC), named `grpc`. */
+const SIDECAR_GRPC_PORT = 10901;
 /**
  * Services the ingress may route to: Grafana, and Thanos Query (whole: it has no write or admin
  * HTTP API, and its UI needs more than the query API).
@@ -18,17 +28,17 @@ const INGRESS_SERVICES = ["grafana", "thanos-query"];
 
 export function consistencyPolicies(objects: readonly K8sObject[]): ObjectFinding[] {
   const out: ObjectFinding[] = [];
-  const prometheus = objects.find((o) => o.kind === "Prometheus");
-  const query = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "thanos-query");
+  const prometheus = objectsOf(objects, "Prometheus")[0];
+  const query = objectsOf(objects, "Deployment", "thanos-query")[0];
   const queryContainer = query
-    ? podSpecOf(query)?.spec?.containers?.find((c: { name?: string }) => c?.name === "thanos-query")
+    ? podSpecOf(query)?.spec?.containers?.find((c) => c?.name === "thanos-query")
     : undefined;
   const queryArgs: unknown[] = queryContainer?.args ?? [];
   const queryArgsField = "spec.template.spec.containers[thanos-query].args";
-  const services = objects.filter((o) => o.kind === "Service");
+  const services = objectsOf(objects, "Service");
 
   if (prometheus && query) {
-    const want = prometheus.spec?.replicaExternalLabelName ?? DEFAULT_REPLICA_LABEL;
+    const want = prometheus.spec?.replicaExternalLabelName ?? REPLICA_LABEL; // the operator's default too
     const got = flagValues(queryArgs, "--query.replica-label");
     if (want === "") {
       out.push(objectFinding(
@@ -76,26 +86,27 @@ export function consistencyPolicies(objects: readonly K8sObject[]): ObjectFindin
           CHECK,
         ));
       }
-      const ports: K8sObject["spec"][] = sidecarSvc.spec?.ports ?? [];
+      const ports = sidecarSvc.spec?.ports ?? [];
       const grpc = ports.find((p) => p?.name === "grpc");
       if (!grpc) {
         out.push(objectFinding(
           "error",
           sidecarSvc,
           "spec.ports",
-          `expected a port named grpc (the sidecar's store API, 10901), found ${
+          `expected a port named grpc (the sidecar's store API, ${SIDECAR_GRPC_PORT}), found ${
             ports.map((p) => p?.name ?? p?.port).join(", ") || "no ports"
           }`,
           CHECK,
         ));
       } else if (
-        grpc.targetPort !== undefined && grpc.targetPort !== "grpc" && grpc.targetPort !== 10901
+        grpc.targetPort !== undefined && grpc.targetPort !== "grpc" &&
+        grpc.targetPort !== SIDECAR_GRPC_PORT
       ) {
         out.push(objectFinding(
           "error",
           sidecarSvc,
           "spec.ports[grpc].targetPort",
-          `expected targetPort grpc (10901, the sidecar's gRPC port), found ${grpc.targetPort}`,
+          `expected targetPort grpc (${SIDECAR_GRPC_PORT}, the sidecar's gRPC port), found ${grpc.targetPort}`,
           CHECK,
         ));
       }
@@ -120,7 +131,7 @@ export function consistencyPolicies(objects: readonly K8sObject[]): ObjectFindin
         ));
         continue;
       }
-      const ports: K8sObject["spec"][] = svc.spec?.ports ?? [];
+      const ports = svc.spec?.ports ?? [];
       const ok = ports.some((p) => p?.name === target.port || String(p?.port) === target.port);
       if (!ok) {
         out.push(objectFinding(
@@ -157,13 +168,16 @@ interface Datasource {
 }
 
 /** Grafana's provisioned Prometheus datasource points at the thanos-query Service and port. */
-function grafanaDatasource(objects: readonly K8sObject[], services: K8sObject[]): ObjectFinding[] {
+function grafanaDatasource(objects: readonly K8sObject[], services: Service[]): ObjectFinding[] {
   const out: ObjectFinding[] = [];
   const query = services.find((s) => s.metadata.name === "thanos-query");
-  for (const o of objects) {
-    if (o.kind !== "ConfigMap" && o.kind !== "Secret") continue;
+  const configs = objects.filter((o): o is ConfigMap | Secret =>
+    isKind(o, "ConfigMap") || isKind(o, "Secret")
+  );
+  for (const o of configs) {
     for (const field of ["data", "stringData"] as const) {
-      for (const [key, raw] of Object.entries(o[field] ?? {})) {
+      const entries = field === "data" ? o.data : isKind(o, "Secret") ? o.stringData : undefined;
+      for (const [key, raw] of Object.entries(entries ?? {})) {
         if (typeof raw !== "string") continue;
         const text = o.kind === "Secret" && field === "data" ? safeAtob(raw) : raw;
         if (!text || !/^\s*datasources\s*:/m.test(text)) continue;
@@ -190,7 +204,7 @@ function grafanaDatasource(objects: readonly K8sObject[], services: K8sObject[])
 /** What is wrong with a Grafana datasource URL that should reach Thanos Query, or null. */
 export function datasourceProblem(
   url: string,
-  query: K8sObject | undefined,
+  query: Service | undefined,
   namespace: string | undefined,
 ): string | null {
   let u: URL;
@@ -207,7 +221,7 @@ export function datasourceProblem(
   }
   if (!query) return `expected a Service thanos-query for the datasource ${url}, found none`;
   const port = u.port || (u.protocol === "https:" ? "443" : "80");
-  const ports: K8sObject["spec"][] = query.spec?.ports ?? [];
+  const ports = query.spec?.ports ?? [];
   if (!ports.some((p) => String(p?.port) === port)) {
     return `expected the datasource port to be one of Service thanos-query's (${
       ports.map((p) => `${p?.name ?? "?"} ${p?.port}`).join(", ")
@@ -225,7 +239,7 @@ function safeAtob(b64: string): string | null {
 }
 
 /** The ingress routes only to Grafana and Thanos Query, on existing ports. */
-function ingressPaths(objects: readonly K8sObject[], services: K8sObject[]): ObjectFinding[] {
+function ingressPaths(objects: readonly K8sObject[], services: Service[]): ObjectFinding[] {
   const out: ObjectFinding[] = [];
   for (const b of ingressBackends(objects)) {
     if (!INGRESS_SERVICES.includes(b.service)) {
@@ -241,7 +255,7 @@ function ingressPaths(objects: readonly K8sObject[], services: K8sObject[]): Obj
       continue;
     }
     const svc = services.find((s) => s.metadata.name === b.service);
-    const ports: K8sObject["spec"][] = svc?.spec?.ports ?? [];
+    const ports = svc?.spec?.ports ?? [];
     if (!svc) {
       out.push(objectFinding(
         "error",

@@ -2,8 +2,16 @@
  * High-availability policies over rendered manifests: replicas, PodDisruptionBudgets and
  * anti-affinity for Prometheus, Alertmanager and Thanos Query.
  */
-import { type Cluster, DEFAULT_SPREAD_TOPOLOGY_KEY } from "../model/cluster.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import { DEFAULT_SPREAD_TOPOLOGY_KEY } from "../model/cluster.ts";
+import type { Cluster } from "../model/merged_cluster.ts";
+import {
+  type Affinity,
+  isKind,
+  type K8sObject,
+  objectsOf,
+  type PodAffinityTerm,
+  type TopologySpreadConstraint,
+} from "../render/objects.ts";
 import { labelSelectorMatches } from "../render/selectors.ts";
 import { podLabelsOf, sameNamespace, showLabels } from "./k8s_objects.ts";
 import { type ObjectFinding, objectFinding } from "./object_finding.ts";
@@ -34,7 +42,8 @@ interface Target {
   /** Where the replica count and the affinity live in the object. */
   replicasField: string;
   affinityField: string;
-  topologyField: string;
+  affinity: Affinity | undefined;
+  topology: TopologySpreadConstraint[] | undefined;
   minReplicas: number;
   needsPdb: boolean;
 }
@@ -42,7 +51,7 @@ interface Target {
 function targets(objects: readonly K8sObject[], ctx: HaContext): Target[] {
   const out: Target[] = [];
   for (const o of objects) {
-    if (o.kind === "Prometheus" || o.kind === "Alertmanager") {
+    if (isKind(o, "Prometheus") || isKind(o, "Alertmanager")) {
       const optOut = o.kind === "Prometheus"
         ? ctx.prometheusHaOptOut
         : ctx.alertmanagerHaOptOut === true;
@@ -51,17 +60,19 @@ function targets(objects: readonly K8sObject[], ctx: HaContext): Target[] {
         replicas: typeof o.spec?.replicas === "number" ? o.spec.replicas : 1,
         replicasField: "spec.replicas",
         affinityField: "spec.affinity.podAntiAffinity",
-        topologyField: "spec.topologySpreadConstraints",
+        affinity: o.spec?.affinity,
+        topology: o.spec?.topologySpreadConstraints,
         minReplicas: optOut ? 1 : 2,
         needsPdb: !optOut,
       });
-    } else if (o.kind === "Deployment" && o.metadata.name === "thanos-query") {
+    } else if (isKind(o, "Deployment") && o.metadata.name === "thanos-query") {
       out.push({
         object: o,
         replicas: typeof o.spec?.replicas === "number" ? o.spec.replicas : 1,
         replicasField: "spec.replicas",
         affinityField: "spec.template.spec.affinity.podAntiAffinity",
-        topologyField: "spec.template.spec.topologySpreadConstraints",
+        affinity: o.spec?.template?.spec?.affinity,
+        topology: o.spec?.template?.spec?.topologySpreadConstraints,
         minReplicas: 2,
         needsPdb: true,
       });
@@ -70,14 +81,9 @@ function targets(objects: readonly K8sObject[], ctx: HaContext): Target[] {
   return out;
 }
 
-function get(o: K8sObject, path: string): unknown {
-  // deno-lint-ignore no-explicit-any
-  return path.split(".").reduce<any>((v, k) => v?.[k], o);
-}
-
 export function haPolicies(objects: readonly K8sObject[], ctx: HaContext): ObjectFinding[] {
   const out: ObjectFinding[] = [];
-  const pdbs = objects.filter((o) => o.kind === "PodDisruptionBudget");
+  const pdbs = objectsOf(objects, "PodDisruptionBudget");
   for (const t of targets(objects, ctx)) {
     const o = t.object;
     const what = `${o.kind} ${o.metadata.name}`;
@@ -128,13 +134,13 @@ export function haPolicies(objects: readonly K8sObject[], ctx: HaContext): Objec
       }
     }
     if (t.replicas >= 2) {
-      const anti = get(o, t.affinityField) as K8sObject["spec"] | undefined;
-      const terms = [
+      const anti = t.affinity?.podAntiAffinity;
+      const terms: Array<PodAffinityTerm | TopologySpreadConstraint> = [
         ...(anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
         ...(anti?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map(
-          (p: K8sObject["spec"]) => p?.podAffinityTerm,
+          (p) => p?.podAffinityTerm,
         ),
-        ...((get(o, t.topologyField) as K8sObject["spec"][] | undefined) ?? []),
+        ...(t.topology ?? []),
       ].filter(Boolean);
       const key = ctx.spreadTopologyKey ?? DEFAULT_SPREAD_TOPOLOGY_KEY;
       const spreadsHosts = terms.filter((term) => term.topologyKey === key);

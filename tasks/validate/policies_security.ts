@@ -5,10 +5,19 @@
  */
 import type { Versions } from "../model/versions.ts";
 import { expandedArgs } from "../render/container_env.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import {
+  type Alertmanager,
+  isKind,
+  type K8sObject,
+  type PodSpecAt,
+  podSpecOf,
+  type Prometheus,
+  type Resources,
+  type Secret,
+} from "../render/objects.ts";
 import { imageProblem } from "./images.ts";
 import { exposingService } from "./ingress.ts";
-import { containersOf, flagOn, flagValues, podSpecOf } from "./k8s_objects.ts";
+import { containersOf, flagOn, flagValues } from "./k8s_objects.ts";
 import { type ObjectFinding, objectFinding } from "./object_finding.ts";
 
 const CHECK = "policy/security";
@@ -42,8 +51,10 @@ export function securityPolicies(
   for (const o of objects) {
     const pod = podSpecOf(o);
     if (pod) checkPod(o, pod, ctx, out);
-    if (o.kind === "Prometheus" || o.kind === "Alertmanager") checkOperatorCr(o, objects, ctx, out);
-    if (o.kind === "Secret") checkSecret(o, out);
+    if (isKind(o, "Prometheus") || isKind(o, "Alertmanager")) {
+      checkOperatorCr(o, objects, ctx, out);
+    }
+    if (isKind(o, "Secret")) checkSecret(o, out);
   }
   for (const o of objects) {
     const pod = podSpecOf(o);
@@ -71,7 +82,7 @@ export function securityPolicies(
 
 function checkPod(
   o: K8sObject,
-  pod: { spec: K8sObject["spec"]; path: string },
+  pod: PodSpecAt,
   ctx: SecurityContext,
   out: ObjectFinding[],
 ): void {
@@ -89,7 +100,7 @@ function checkPod(
       ));
     }
   }
-  (pod.spec.volumes ?? []).forEach((v: K8sObject["spec"]) => {
+  (pod.spec.volumes ?? []).forEach((v) => {
     const hp = v?.hostPath?.path;
     if (hp === undefined) return;
     if (allowed?.hostPaths.includes(hp)) return;
@@ -180,7 +191,7 @@ function checkPod(
 
 function resourcesProblem(
   o: K8sObject,
-  resources: K8sObject["spec"],
+  resources: Resources | undefined,
   path: string,
   out: ObjectFinding[],
 ): void {
@@ -218,7 +229,7 @@ function imageFinding(
 
 /** Prometheus and Alertmanager: the operator builds their pods from the CR's fields. */
 function checkOperatorCr(
-  o: K8sObject,
+  o: Prometheus | Alertmanager,
   objects: readonly K8sObject[],
   ctx: SecurityContext,
   out: ObjectFinding[],
@@ -247,7 +258,7 @@ function checkOperatorCr(
       CHECK,
     ));
   }
-  if (o.kind === "Prometheus" && o.spec?.thanos) {
+  if (isKind(o, "Prometheus") && o.spec?.thanos) {
     imageFinding(o, o.spec.thanos.image, "spec.thanos.image", ctx, out);
     resourcesProblem(o, o.spec.thanos.resources, "spec.thanos.resources", out);
   }
@@ -277,10 +288,8 @@ function checkOperatorCr(
       ));
     }
   }
-  if (o.kind !== "Prometheus") return;
-  const extraArgs: string[] = (o.spec?.additionalArgs ?? []).map((a: { name?: string }) =>
-    `--${a?.name}`
-  );
+  if (!isKind(o, "Prometheus")) return;
+  const extraArgs = (o.spec?.additionalArgs ?? []).map((a) => `--${a?.name}`);
   const adminOn = o.spec?.enableAdminAPI === true || extraArgs.includes("--web.enable-admin-api");
   const svc = exposingService(o, objects);
   if (adminOn && svc) {
@@ -295,7 +304,7 @@ function checkOperatorCr(
   }
 }
 
-function checkSecret(o: K8sObject, out: ObjectFinding[]): void {
+function checkSecret(o: Secret, out: ObjectFinding[]): void {
   if (SECRETS_WITH_DATA_ALLOWED.includes(o.metadata.name.replace(/-[a-z0-9]{10}$/, ""))) return;
   for (const field of ["data", "stringData"] as const) {
     const keys = Object.keys(o[field] ?? {});

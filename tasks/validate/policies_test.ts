@@ -1,5 +1,17 @@
+import { REPLICA_LABEL } from "../model/cluster.ts";
 import { deepEqual as assertEquals } from "node:assert/strict";
-import type { K8sObject } from "../render/kustomize.ts";
+import type {
+  Alertmanager,
+  ConfigMap,
+  DaemonSet,
+  Deployment,
+  Ingress,
+  PodDisruptionBudget,
+  Prometheus,
+  Secret,
+  Service,
+  ServicePort,
+} from "../render/objects.ts";
 import { parseVersions } from "../model/versions.ts";
 import { haPolicies } from "./policies_ha.ts";
 import { consistencyPolicies, parseEndpoint } from "./policies_consistency.ts";
@@ -7,7 +19,7 @@ import { securityPolicies } from "./policies_security.ts";
 
 const meta = (name: string) => ({ name, namespace: "monitoring" });
 
-function prometheus(spec: Record<string, unknown> = {}): K8sObject {
+function prometheus(spec: Record<string, unknown> = {}): Prometheus {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "Prometheus",
@@ -27,7 +39,7 @@ function prometheus(spec: Record<string, unknown> = {}): K8sObject {
   };
 }
 
-const pdb = (name: string, matchLabels: Record<string, string>): K8sObject => ({
+const pdb = (name: string, matchLabels: Record<string, string>): PodDisruptionBudget => ({
   apiVersion: "policy/v1",
   kind: "PodDisruptionBudget",
   metadata: meta(name),
@@ -60,7 +72,7 @@ Deno.test("haPolicies() wants 2 replicas, a budget and hostname anti-affinity", 
 });
 
 Deno.test("haPolicies() accepts one Alertmanager only when the cluster opts out of its HA", () => {
-  const am: K8sObject = {
+  const am: Alertmanager = {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "Alertmanager",
     metadata: meta("main"),
@@ -86,7 +98,7 @@ Deno.test("haPolicies() wants the anti-affinity on the cluster's topology key", 
 
 Deno.test("haPolicies() refuses a budget that blocks every drain", () => {
   const budget = pdb("p", { prometheus: "k8s" });
-  budget.spec = { minAvailable: 2, selector: budget.spec.selector };
+  budget.spec = { minAvailable: 2, selector: { matchLabels: { prometheus: "k8s" } } };
   const found = haPolicies([prometheus(), budget], { prometheusHaOptOut: false });
   assertEquals(found.map((f) => [f.object.metadata.name, f.field, f.message]), [[
     "p",
@@ -96,16 +108,20 @@ Deno.test("haPolicies() refuses a budget that blocks every drain", () => {
   ]]);
 });
 
-function query(args: string[]): K8sObject {
+function query(args: string[]): Deployment {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: meta("thanos-query"),
-    spec: { template: { spec: { containers: [{ name: "thanos-query", args }] } } },
+    spec: { template: { spec: { containers: [{ name: "thanos-query", image: "thanos", args }] } } },
   };
 }
 
-const service = (name: string, selector: Record<string, string>, ports: unknown[]): K8sObject => ({
+const service = (
+  name: string,
+  selector: Record<string, string>,
+  ports: ServicePort[],
+): Service => ({
   apiVersion: "v1",
   kind: "Service",
   metadata: meta(name),
@@ -121,7 +137,7 @@ Deno.test("consistencyPolicies() accepts matching replica label, sidecar Service
   const objs = [
     prometheus(),
     query([
-      "--query.replica-label=prometheus_replica",
+      `--query.replica-label=${REPLICA_LABEL}`,
       "--endpoint=dnssrv+_grpc._tcp.thanos-sidecar.monitoring.svc.cluster.local",
     ]),
     sidecar,
@@ -133,7 +149,7 @@ Deno.test("consistencyPolicies() accepts matching replica label, sidecar Service
 Deno.test("consistencyPolicies() names a replica label that differs from Prometheus's", () => {
   const objs = [prometheus(), query(["--query.replica-label=replica"]), sidecar, querySvc];
   assertEquals(consistencyPolicies(objs).map((f) => f.message), [
-    "expected --query.replica-label=prometheus_replica (the replica label of Prometheus k8s), " +
+    `expected --query.replica-label=${REPLICA_LABEL} (the replica label of Prometheus k8s), ` +
     "found --query.replica-label=replica",
   ]);
 });
@@ -142,7 +158,7 @@ Deno.test("consistencyPolicies() checks the sidecar Service selector and gRPC po
   const bad = service("thanos-sidecar", { "operator.prometheus.io/name": "other" }, [
     { name: "grpc", port: 10901, targetPort: 9090 },
   ]);
-  const objs = [prometheus(), query(["--query.replica-label=prometheus_replica"]), bad, querySvc];
+  const objs = [prometheus(), query([`--query.replica-label=${REPLICA_LABEL}`]), bad, querySvc];
   assertEquals(consistencyPolicies(objs).map((f) => f.field), [
     "spec.selector",
     "spec.ports[grpc].targetPort",
@@ -151,7 +167,7 @@ Deno.test("consistencyPolicies() checks the sidecar Service selector and gRPC po
 
 Deno.test("consistencyPolicies() checks Grafana's datasource URL and the ingress backends", () => {
   const thanos = { service: { name: "thanos-query", port: { name: "http" } } };
-  const ds: K8sObject = {
+  const ds: ConfigMap = {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: meta("grafana-datasources-abc"),
@@ -160,7 +176,7 @@ Deno.test("consistencyPolicies() checks Grafana's datasource URL and the ingress
         "    url: http://thanos-query.monitoring.svc:9090\n",
     },
   };
-  const ingress: K8sObject = {
+  const ingress: Ingress = {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: meta("monitoring"),
@@ -223,7 +239,7 @@ const resources = {
   limits: { cpu: "1", memory: "100Mi" },
 };
 
-function grafana(container: Record<string, unknown>): K8sObject {
+function grafana(container: Record<string, unknown>): Deployment {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -272,7 +288,7 @@ Deno.test("securityPolicies() names every weakened setting of a container", () =
 });
 
 Deno.test("securityPolicies() allows host access to node-exporter only", () => {
-  const ds = (name: string): K8sObject => ({
+  const ds = (name: string): DaemonSet => ({
     apiVersion: "apps/v1",
     kind: "DaemonSet",
     metadata: meta(name),
@@ -297,7 +313,7 @@ Deno.test("securityPolicies() allows host access to node-exporter only", () => {
 });
 
 Deno.test("securityPolicies() refuses Secret data except the Alertmanager configuration", () => {
-  const secret = (name: string): K8sObject => ({
+  const secret = (name: string): Secret => ({
     apiVersion: "v1",
     kind: "Secret",
     metadata: meta(name),
@@ -318,7 +334,7 @@ Deno.test("securityPolicies() refuses the admin API on a Prometheus behind the i
     resources,
   });
   const svc = service("prometheus-k8s", { prometheus: "k8s" }, [{ name: "web", port: 9090 }]);
-  const ingress: K8sObject = {
+  const ingress: Ingress = {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: meta("monitoring"),

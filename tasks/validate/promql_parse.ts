@@ -8,95 +8,11 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { toolPath } from "../model/paths.ts";
 import { run } from "../proc/run.ts";
+import { substituteGrafanaVariables } from "./grafana_variables.ts";
 
 export interface PromQLExpr {
   id: string;
   expr: string;
-}
-
-/** Values Grafana's built-in variables stand for while parsing (only their syntax matters). */
-const BUILTINS: Record<string, string> = {
-  __rate_interval: "5m",
-  __interval: "1m",
-  __range: "1h",
-  __rate_interval_ms: "300000",
-  __interval_ms: "60000",
-  __range_s: "3600",
-  __range_ms: "3600000",
-};
-
-/** `${name}`, `${name:format}`, `[[name]]`, `[[name:format]]`, `$name`. */
-const VARIABLE = /\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]|\$(\w+)/y;
-const VARIABLE_GLOBAL = new RegExp(VARIABLE.source, "g");
-
-/** Functions and aggregations whose first argument is a scalar. */
-const SCALAR_FIRST_ARG =
-  /\b(?:topk|bottomk|quantile|limitk|limit_ratio|quantile_over_time|histogram_quantile)\s*\(\s*$/;
-
-/**
- * Replaces Grafana variables by a value that is valid PromQL where the variable stands: a
- * duration inside `[...]` and after `offset`, a number where a scalar is expected, a word inside
- * strings, and a name elsewhere (a metric name, a label name, or a vector operand).
- */
-export function substituteGrafanaVariables(expr: string): string {
-  let out = "";
-  let inBrackets = false;
-  let i = 0;
-  while (i < expr.length) {
-    const c = expr[i] as string;
-    if (c === '"' || c === "'" || c === "`") {
-      const end = stringEnd(expr, i);
-      out += expr.slice(i, end).replace(
-        VARIABLE_GLOBAL,
-        (_m, a?: string, b?: string, d?: string) => BUILTINS[a ?? b ?? d ?? ""] ?? "placeholder",
-      );
-      i = end;
-      continue;
-    }
-    if (c === "#") {
-      const end = expr.indexOf("\n", i);
-      out += expr.slice(i, end === -1 ? expr.length : end);
-      i = end === -1 ? expr.length : end;
-      continue;
-    }
-    VARIABLE.lastIndex = i;
-    const m = VARIABLE.exec(expr);
-    if (m) {
-      const name = (m[1] ?? m[2] ?? m[3]) as string;
-      out += placeholderFor(name, out, inBrackets);
-      i += m[0].length;
-      continue;
-    }
-    if (c === "[") inBrackets = true;
-    if (c === "]") inBrackets = false;
-    out += c;
-    i++;
-  }
-  return out;
-}
-
-function placeholderFor(name: string, before: string, inBrackets: boolean): string {
-  const builtin = BUILTINS[name];
-  if (builtin !== undefined) return builtin;
-  if (inBrackets || /\boffset\s*-?\s*$/.test(before)) return "5m";
-  if (/@\s*$/.test(before) || SCALAR_FIRST_ARG.test(before)) return "1";
-  return `grafana_var_${name}`;
-}
-
-/** The offset just past the string literal that starts at `start` (its quote). */
-function stringEnd(expr: string, start: number): number {
-  const quote = expr[start];
-  let i = start + 1;
-  while (i < expr.length) {
-    const c = expr[i];
-    if (c === "\\" && quote !== "`") {
-      i += 2;
-      continue;
-    }
-    if (c === quote) return i + 1;
-    i++;
-  }
-  return expr.length;
 }
 
 /** The rule file promtool checks: one group per expression, named after its index. */
@@ -104,7 +20,7 @@ export function ruleFileFor(exprs: readonly PromQLExpr[]): string {
   return stringify({
     groups: exprs.map((e, i) => ({
       name: `e${i}`,
-      rules: [{ record: `e${i}`, expr: substituteGrafanaVariables(e.expr) }],
+      rules: [{ record: `e${i}`, expr: substituteGrafanaVariables(e.expr).text }],
     })),
   }, { lineWidth: 0 });
 }
@@ -160,7 +76,7 @@ export async function parsePromQL(
     // Positions in promtool's message refer to the expression it saw: show it when it differs.
     for (const e of exprs) {
       const error = errors.get(e.id);
-      const seen = substituteGrafanaVariables(e.expr);
+      const seen = substituteGrafanaVariables(e.expr).text;
       if (error !== undefined && seen !== e.expr) {
         errors.set(e.id, `${error} (in ${JSON.stringify(seen)}, Grafana variables replaced)`);
       }

@@ -1,28 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  errorsFromPromtool,
-  parsePromQL,
-  ruleFileFor,
-  substituteGrafanaVariables,
-} from "./promql_parse.ts";
-
-Deno.test("substituteGrafanaVariables() puts a value valid where each variable stands", () => {
-  const cases: Array<[string, string]> = [
-    ["rate(x[$__rate_interval])", "rate(x[5m])"],
-    ["increase(x[${__range}]) / $__range_s", "increase(x[1h]) / 3600"],
-    ['up{ns=~"$ns", job="${job:regex}"}', 'up{ns=~"placeholder", job="placeholder"}'],
-    [
-      "topk($n, sum by ($label) ($metric))",
-      "topk(1, sum by (grafana_var_label) (grafana_var_metric))",
-    ],
-    ["x offset $off", "x offset 5m"],
-    ["x @ $t", "x @ 1"],
-    ["max_over_time(x[$w:[[step]]])", "max_over_time(x[5m:5m])"],
-    ["x # $ns in a comment", "x # $ns in a comment"],
-    ["sum(up)", "sum(up)"],
-  ];
-  for (const [expr, expected] of cases) assert.equal(substituteGrafanaVariables(expr), expected);
-});
+import { errorsFromPromtool, parsePromQL, ruleFileFor } from "./promql_parse.ts";
 
 Deno.test("ruleFileFor() writes one recording rule per expression, in its own group", () => {
   assert.equal(

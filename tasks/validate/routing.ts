@@ -7,12 +7,18 @@ import { isMap, isScalar, isSeq, type Node } from "yaml";
 import type { Finding } from "../model/finding.ts";
 import { toolPath } from "../model/paths.ts";
 import { run } from "../proc/run.ts";
-import type { K8sObject } from "../render/kustomize.ts";
-import { parse as parseYaml } from "yaml";
+import { type K8sObject, objectsOf } from "../render/objects.ts";
+import {
+  type AlertmanagerConfig,
+  parseAlertmanagerConfig,
+  receiverNames,
+  type Route,
+} from "../model/alertmanager_config.ts";
 import type { SourceFile } from "./source_index.ts";
 import { suspiciousValue } from "./matchers.ts";
 import { matcherFindings } from "./routing_matchers.ts";
-import { findLine, type ParsedYaml, parseYamlFile, pathAtLine, positionOf } from "./yaml_locate.ts";
+import { findLine } from "../model/text_position.ts";
+import { type ParsedYaml, parseYamlFile, pathAtLine, positionOf } from "../model/yaml_locate.ts";
 import {
   ALERTMANAGER_CONFIG_PATH,
   type ClusterSpot,
@@ -23,13 +29,9 @@ import {
 export const ALERTMANAGER_CONFIG_SECRET = "alertmanager-main-config";
 export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
 /** The Alertmanager configuration text of a render (from the generated Secret), if any. */
 export function alertmanagerConfigOf(objects: readonly K8sObject[]): string | null {
-  const s = objects.find((o) =>
-    o.kind === "Secret" &&
+  const s = objectsOf(objects, "Secret").find((o) =>
     o.metadata.name.replace(/-[a-z0-9]{10}$/, "") === ALERTMANAGER_CONFIG_SECRET
   );
   if (!s) return null;
@@ -52,10 +54,10 @@ export interface RouteProblem {
 }
 
 /** Routes naming a receiver that is not defined. */
-export function undefinedReceivers(config: Json): RouteProblem[] {
-  const names: string[] = (config?.receivers ?? []).map((r: Json) => String(r?.name));
+export function undefinedReceivers(config: AlertmanagerConfig | null): RouteProblem[] {
+  const names = receiverNames(config);
   const out: RouteProblem[] = [];
-  const walk = (route: Json, path: string) => {
+  const walk = (route: Route | undefined, path: string) => {
     if (!route || typeof route !== "object") return;
     if (route.receiver !== undefined && !names.includes(String(route.receiver))) {
       out.push({
@@ -66,7 +68,7 @@ export function undefinedReceivers(config: Json): RouteProblem[] {
         }`,
       });
     }
-    (route.routes ?? []).forEach((r: Json, i: number) => walk(r, `${path}.routes[${i}]`));
+    (route.routes ?? []).forEach((r, i) => walk(r, `${path}.routes[${i}]`));
   };
   walk(config?.route, "route");
   if (config?.route && config.route.receiver === undefined) {
@@ -104,12 +106,8 @@ export function receiverFindings(
   sources: readonly SourceFile[],
   fallback: string,
 ): Finding[] {
-  let config: Json;
-  try {
-    config = parseYaml(configText);
-  } catch {
-    return []; // amtool reports a broken configuration
-  }
+  const config = parseAlertmanagerConfig(configText);
+  if (config === null) return []; // amtool reports a broken configuration
   return undefinedReceivers(config).map((p) => ({
     severity: "error",
     ...locateReceiverRef(sources, p.receiver, fallback),
@@ -270,13 +268,9 @@ export function unknownCaseReceivers(
   cases: readonly RouteCase[],
   configText: string,
 ): Finding[] {
-  let config: Json;
-  try {
-    config = parseYaml(configText);
-  } catch {
-    return [];
-  }
-  const names: string[] = (config?.receivers ?? []).map((r: Json) => String(r?.name));
+  const config = parseAlertmanagerConfig(configText);
+  if (config === null) return [];
+  const names = receiverNames(config);
   const out: Finding[] = [];
   for (const c of cases) {
     for (const r of c.receivers) {

@@ -8,7 +8,8 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import type { Finding } from "../model/finding.ts";
 import { parseMatchers, suspiciousValue } from "./matchers.ts";
 import type { SourceFile } from "./source_index.ts";
-import { formatPath, type ParsedYaml, parseYamlFile, positionInScalar } from "./yaml_locate.ts";
+import { formatPath } from "../model/field_path.ts";
+import { type ParsedYaml, parseYamlFile, positionInScalar } from "../model/yaml_locate.ts";
 
 const CHECK = "routing/matchers";
 

@@ -1,5 +1,5 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
-import { defaultAlertmanagerConfig } from "../model/cluster.ts";
+import { defaultAlertmanagerConfig } from "../model/merged_cluster.ts";
 import { parseMatchers } from "./matchers.ts";
 import { parseRouteTests } from "./routing.ts";
 import { matcherFindings } from "./routing_matchers.ts";

@@ -4,7 +4,8 @@
  */
 import { isMap, isSeq, type Node } from "yaml";
 import type { SourceFile, SourceLocation } from "./source_index.ts";
-import { type ParsedYaml, parseYamlFile, positionInDoc, type Segment } from "./yaml_locate.ts";
+import type { Segment } from "../model/field_path.ts";
+import { type ParsedYaml, parseYamlFile, positionInDoc } from "../model/yaml_locate.ts";
 
 interface RuleEntry {
   file: string;

@@ -5,10 +5,10 @@
  */
 import { stringify } from "yaml";
 import type { Finding } from "../model/finding.ts";
-import type { K8sObject } from "../render/kustomize.ts";
+import { type K8sObject, objectsOf } from "../render/objects.ts";
 import { editDistance } from "../model/load.ts";
 import { isKnownMetric, KNOWN_METRIC_NAMES } from "./known_metrics.ts";
-import { metricNames } from "./promql_metrics.ts";
+import { metricNames } from "./promql_syntax.ts";
 import { hashOf, type ResultCache } from "./cache.ts";
 import { RuleIndex } from "./rule_index.ts";
 import type { RuleFileInput, RuleTestInput } from "./tool_steps.ts";
@@ -44,8 +44,7 @@ export interface RuleFinding {
 export function ruleGroupsOf(
   objects: readonly K8sObject[],
 ): Array<{ object: K8sObject; groups: RuleGroupDoc[] }> {
-  return objects
-    .filter((o) => o.kind === "PrometheusRule")
+  return objectsOf(objects, "PrometheusRule")
     .map((o) => ({ object: o, groups: (o.spec?.groups ?? []) as RuleGroupDoc[] }));
 }
 

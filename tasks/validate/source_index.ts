@@ -4,17 +4,9 @@
  * the object: an index from `Kind/name` to the YAML documents naming it.
  */
 import { isMap, isScalar, isSeq, type Node } from "yaml";
-import {
-  findLine,
-  formatPath,
-  type ParsedYaml,
-  parsePath,
-  parseYamlFile,
-  type Position,
-  positionInDoc,
-  positionOf,
-  type Segment,
-} from "./yaml_locate.ts";
+import { parsePath, type Segment } from "../model/field_path.ts";
+import { findLine, type Position } from "../model/text_position.ts";
+import { type ParsedYaml, parseYamlFile, positionInDoc, positionOf } from "../model/yaml_locate.ts";
 
 export interface SourceFile {
   /** Relative to the repository root, forward slashes. */
@@ -324,5 +316,3 @@ function isPrefix(prefix: readonly Segment[], path: readonly Segment[]): boolean
   if (prefix.length > path.length) return false;
   return prefix.every((s, i) => segEq(s, path[i] as Segment));
 }
-
-export { formatPath };

@@ -6,9 +6,10 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Finding } from "../model/finding.ts";
+import { fileFinding, type Finding } from "../model/finding.ts";
 import { toolPath } from "../model/paths.ts";
-import type { K8sObject, Render } from "../render/kustomize.ts";
+import type { Render } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 import { parseTestOutput } from "../rules/promtool.ts";
 import { hashOf, type ResultCache } from "./cache.ts";
 import { type KubeconformError, kubeconformErrorsOfRenders } from "./kubeconform.ts";
@@ -119,15 +120,9 @@ export async function runRuleTests(
     const failure = failures[i];
     if (failure === null || failure === undefined) return [];
     const found = parseTestOutput(`  FAILED:\n${failure}\n`, t.text, t.file);
-    return found.length > 0 ? found : [{
-      severity: "error",
-      file: t.file,
-      line: 0,
-      column: 0,
-      field: "",
-      message: `expected the rule unit tests to pass, found: ${failure}`,
-      check: "promtool",
-    }];
+    return found.length > 0 ? found : [
+      fileFinding(t.file, `expected the rule unit tests to pass, found: ${failure}`, "promtool"),
+    ];
   });
 }
 

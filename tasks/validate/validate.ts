@@ -9,17 +9,20 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { UsageError } from "../cli/command.ts";
 import { DATASOURCES } from "../dashboards/grafana.ts";
-import { type Cluster, ClusterSpec, parseDuration, PrometheusSpec } from "../model/cluster.ts";
-import type { Finding } from "../model/finding.ts";
+import { ClusterSpec, PrometheusSpec } from "../model/cluster.ts";
+import type { Cluster } from "../model/merged_cluster.ts";
+import { parseDuration } from "../model/units.ts";
+import { fileFinding, type Finding } from "../model/finding.ts";
 import { loadClusterFromSources } from "../model/load.ts";
 import { SCHEMA_CACHE_DIR } from "../model/paths.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
 import { parseVersions, type Versions } from "../model/versions.ts";
 import type { Render } from "../render/kustomize.ts";
-import { loadOverlayInputs, type OverlayInputs, renderOverlay } from "../generate/render.ts";
+import { loadOverlayInputs, type OverlayInputs, renderOverlay } from "../generate/overlay.ts";
 import { ruleSetSlug } from "../generate/rules.ts";
-import { renderRuleSets, ruleFileText, TEMPLATE_SUFFIX } from "../rules/render.ts";
+import { renderRuleSets, ruleFileText, TEMPLATE_SUFFIX } from "../rules/templates.ts";
 import { folderIdentity, hashOf, ResultCache } from "./cache.ts";
 import {
   clusterFieldFindings,
@@ -33,13 +36,15 @@ import { scrapeIntervalFindings } from "./dashboard_intervals.ts";
 import { docsFreshness } from "../docs/generate.ts";
 import { orphanOverlays, overlayFreshness } from "./freshness.ts";
 import { KUBERNETES_VERSION } from "./kubeconform.ts";
-import { locateObjectFindings, type ObjectFinding, objectFinding } from "./object_finding.ts";
+import { dedupe, type Family, type Reported, summarize, type Summary } from "./summary.ts";
+import { kubeconformFindings } from "./kubeconform_findings.ts";
+import { locateObjectFindings, objectFinding } from "./object_finding.ts";
 import { openCheckServer } from "../controlplane/check_server.ts";
 import { dryRun, type Rejection } from "./dry_run.ts";
 import { policyFindings } from "./policies.ts";
 import { haContextOf } from "./policies_ha.ts";
 import { Pool } from "./pool.ts";
-import { hashFiles, renderOverlayDir, toolIdentity } from "./render.ts";
+import { hashFiles, renderOverlayDir, toolIdentity } from "./render_cache.ts";
 import { clusterFolders, entriesOf, readRepoFiles, under } from "./repo.ts";
 import { amtoolFailureAt, clusterRouting, type RouteCase } from "./routing.ts";
 import { ClusterValues } from "./cluster_values.ts";
@@ -61,42 +66,7 @@ import {
 /** The uids of the provisioned datasources (base/grafana/datasources.yaml). */
 const DATASOURCE_UIDS: readonly string[] = Object.values(DATASOURCES);
 /** A cluster's scrape interval when cluster.yaml sets none: what every dashboard must hold. */
-const DEFAULT_SCRAPE_SECONDS = parseDuration(ClusterSpec.parse({}).scrapeInterval) / 1000;
-
-export const FAMILIES = [
-  "cluster folder",
-  "freshness",
-  "render",
-  "schemas",
-  "rules",
-  "routing",
-  "dashboards",
-  "policies",
-  "api server",
-] as const;
-export type Family = typeof FAMILIES[number];
-
-/** A finding with its family and the clusters it concerns ([] for the shared base). */
-export interface Reported extends Finding {
-  family: Family;
-  clusters: string[];
-}
-
-export interface ClusterSummary {
-  cluster: string;
-  counts: Record<Family, { errors: number; warnings: number }>;
-}
-
-export interface Summary {
-  /** Seconds spent per step (summed over clusters) and per phase (wall clock). */
-  timings: Record<string, number>;
-  clusters: ClusterSummary[];
-  errors: number;
-  warnings: number;
-  seconds: number;
-  /** How many renders came from the cache. */
-  cachedRenders: number;
-}
+const DEFAULT_SCRAPE_MS = parseDuration(ClusterSpec.parse({}).scrapeInterval);
 
 export interface ValidateResult {
   findings: Reported[];
@@ -126,8 +96,6 @@ export interface ValidateOptions {
    */
   apiServer?: boolean;
 }
-
-export class UsageError extends Error {}
 
 interface ClusterWork {
   name: string;
@@ -301,13 +269,11 @@ export async function validateRepo(
           }
         } catch (e) {
           w.findings.push({
-            severity: "error",
-            file: `${dir}/cluster.yaml`,
-            line: 0,
-            column: 0,
-            field: "",
-            message: `expected generate to render this cluster, found: ${(e as Error).message}`,
-            check: "freshness",
+            ...fileFinding(
+              `${dir}/cluster.yaml`,
+              `expected generate to render this cluster, found: ${(e as Error).message}`,
+              "freshness",
+            ),
             family: "freshness",
           });
         }
@@ -315,14 +281,12 @@ export async function validateRepo(
       if (!overlay.has("kustomization.yaml")) {
         if (!loaded.cluster) {
           w.findings.push({
-            severity: "error",
-            file: `${overlayDir}/kustomization.yaml`,
-            line: 0,
-            column: 0,
-            field: "",
-            message: `expected the generated overlay, found none; fix clusters/${name}/ and run ` +
-              `\`deno task generate ${name}\``,
-            check: "render",
+            ...fileFinding(
+              `${overlayDir}/kustomization.yaml`,
+              `expected the generated overlay, found none; fix clusters/${name}/ and run ` +
+                `\`deno task generate ${name}\``,
+              "render",
+            ),
             family: "render",
           });
         }
@@ -455,35 +419,7 @@ export async function validateRepo(
         const res = await kubeconformRenders(env, rendered.map((w) => w.render as Render));
         rendered.forEach((w, i) => {
           const fallback = `overlays/${w.name}/kustomization.yaml`;
-          const located: ObjectFinding[] = [];
-          const loose: Finding[] = [];
-          for (const e of res[i] ?? []) {
-            if (e.object) {
-              // An unknown field is named in the message: point at it, not at its parent.
-              const extra = /additional ?properties '([^']+)' not allowed/i.exec(e.message)?.[1];
-              located.push({
-                severity: "error",
-                object: e.object,
-                field: extra ? (e.field ? `${e.field}.${extra}` : extra) : e.field,
-                message: e.message,
-                check: "kubeconform",
-              });
-            } else {
-              loose.push({
-                severity: "error",
-                file: fallback,
-                line: 1,
-                column: 1,
-                field: e.resource,
-                message: e.field ? `${e.field}: ${e.message}` : e.message,
-                check: "kubeconform",
-              });
-            }
-          }
-          const fs = [
-            ...locateObjectFindings(located, w.index as SourceIndex, fallback, w.values),
-            ...loose,
-          ];
+          const fs = kubeconformFindings(res[i] ?? [], w.index as SourceIndex, fallback, w.values);
           collect("schemas", fs.map((f) => ({ f, name: w.name })));
         });
       }),
@@ -506,14 +442,14 @@ export async function validateRepo(
         const intervals = works.flatMap((w) => {
           const ms = w.cluster ? parseDuration(w.cluster.spec.scrapeInterval) : NaN;
           const spot = w.values.at("cluster.yaml", ["spec", "scrapeInterval"]);
-          return ms > 0 ? [{ name: w.name, seconds: ms / 1000, spot }] : [];
+          return ms > 0 ? [{ name: w.name, ms, spot }] : [];
         });
         collect(
           "dashboards",
           scrapeIntervalFindings(
             dashboardFiles(),
             DATASOURCE_UIDS,
-            DEFAULT_SCRAPE_SECONDS,
+            DEFAULT_SCRAPE_MS,
             intervals,
           ),
         );
@@ -626,7 +562,7 @@ export async function validateRepo(
    * must hold for any cluster), cached by the dashboards' text.
    */
   async function dashboardFindings(): Promise<Finding[]> {
-    const ctx = { datasourceUids: DATASOURCE_UIDS, scrapeInterval: DEFAULT_SCRAPE_SECONDS };
+    const ctx = { datasourceUids: DATASOURCE_UIDS, scrapeIntervalMs: DEFAULT_SCRAPE_MS };
     const dashboards = dashboardFiles();
     if (dashboards.length === 0) return [];
     const key = hashOf(
@@ -675,66 +611,17 @@ async function guard(
   try {
     return await fn();
   } catch (e) {
-    return [{
-      severity: "error",
-      file,
-      line: 0,
-      column: 0,
-      field: "",
-      message: `expected ${what} to run, found: ${(e as Error).message.split("\n")[0]}`,
-      check: "tools",
-    }];
+    return [
+      fileFinding(
+        file,
+        `expected ${what} to run, found: ${(e as Error).message.split("\n")[0]}`,
+        "tools",
+      ),
+    ];
   }
 }
 
 function clusterOf(file: string, works: readonly ClusterWork[]): string[] {
   const m = /^(?:clusters|overlays)\/([^/]+)\//.exec(file);
   return m && works.some((w) => w.name === m[1]) ? [m[1] as string] : [];
-}
-
-/** The same finding from several clusters (a base file) is reported once, naming them all. */
-export function dedupe(findings: readonly Reported[]): Reported[] {
-  const byKey = new Map<string, Reported>();
-  for (const f of findings) {
-    const key = [f.file, f.line, f.column, f.field, f.message, f.check].join("\0");
-    const prev = byKey.get(key);
-    if (!prev) byKey.set(key, { ...f, clusters: [...f.clusters] });
-    else for (const c of f.clusters) if (!prev.clusters.includes(c)) prev.clusters.push(c);
-  }
-  return [...byKey.values()].sort((a, b) =>
-    a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column ||
-    a.message.localeCompare(b.message)
-  );
-}
-
-function emptyCounts(): Record<Family, { errors: number; warnings: number }> {
-  return Object.fromEntries(FAMILIES.map((f) => [f, { errors: 0, warnings: 0 }])) as Record<
-    Family,
-    { errors: number; warnings: number }
-  >;
-}
-
-/** Errors and warnings per family, per cluster (and `base` for the shared findings). */
-export function summarize(
-  findings: readonly Reported[],
-  clusters: readonly string[],
-  seconds: number,
-  cachedRenders = 0,
-): Omit<Summary, "timings"> {
-  const rows = new Map<string, ClusterSummary>();
-  for (const c of ["base", ...clusters]) rows.set(c, { cluster: c, counts: emptyCounts() });
-  for (const f of findings) {
-    for (const c of f.clusters.length ? f.clusters : ["base"]) {
-      const row = rows.get(c);
-      if (!row) continue;
-      row.counts[f.family][f.severity === "error" ? "errors" : "warnings"]++;
-    }
-  }
-  return {
-    clusters: [...rows.values()],
-    errors: findings.filter((f) => f.severity === "error").length,
-    warnings: findings.filter((f) => f.severity === "warning").length,
-    seconds,
-    cachedRenders,
-  };
 }

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import type { Finding } from "../model/finding.ts";
 import { toolPath } from "../model/paths.ts";
 import { run } from "../proc/run.ts";
-import { type K8sObject, parseManifests, type Render } from "../render/kustomize.ts";
+import { parseManifests, type Render } from "../render/kustomize.ts";
+import type { K8sObject } from "../render/objects.ts";
 
 const CHECK = "render";
 

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
-import { type Cluster, REPLICA_LABEL } from "../model/cluster.ts";
+import { REPLICA_LABEL } from "../model/cluster.ts";
+import type { Cluster } from "../model/merged_cluster.ts";
 import { loadClusterFromSources } from "../model/load.ts";
 import { BASE_DIR, CLUSTERS_DIR, ROOT } from "../model/paths.ts";
 import { imageRef, loadVersions } from "../model/versions.ts";
@@ -14,7 +15,7 @@ import {
   renderOverlay,
   thanosAuthAnnotations,
   WORKLOAD_IMAGES,
-} from "./render.ts";
+} from "./overlay.ts";
 
 const inputs = await loadOverlayInputs();
 const versions = loadVersions();
@@ -349,12 +350,13 @@ Deno.test("renderOverlay() writes the Ingresses of Grafana and of Thanos Query w
   });
   assert.equal(grafana.spec.rules[0].host, "grafana.example.com");
   assert.deepEqual(grafana.metadata.annotations, { "argocd.argoproj.io/sync-wave": "2" });
-  for (const [policy, port] of [[grafanaPolicy, 3000], [thanosPolicy, 10902]]) {
+  for (const policy of [grafanaPolicy, thanosPolicy]) {
     assert.deepEqual(policy.spec.ingress, [{
       from: [{
         namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } },
       }],
-      ports: [{ port, protocol: "TCP" }],
+      // The pods' port named http: its number is base/'s.
+      ports: [{ port: "http", protocol: "TCP" }],
     }]);
   }
 });

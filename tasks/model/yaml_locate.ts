@@ -1,55 +1,34 @@
 /**
- * Finds where a field path sits in a parsed YAML document, so findings on parsed data can name
- * a line and column. Paths read like `spec.template.spec.containers[grafana].image`: `[n]` is an
- * index, `[word]` the item of a list whose `name` is `word` (how Kubernetes merges lists).
+ * Where a field path sits in a parsed YAML document, so findings on parsed data can name a line
+ * and column (paths in the notation of field_path.ts). One walk, `locate()`, under every lookup.
  */
 import { Document, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
-
-export type Segment = string | number | { name: string };
-
-/** Splits `a.b[0].c[grafana]["x.y"]` into segments. */
-export function parsePath(path: string): Segment[] {
-  const out: Segment[] = [];
-  const re = /\.?([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\[([^\]]+)\]/g;
-  for (const m of path.matchAll(re)) {
-    if (m[1] !== undefined) out.push(m[1]);
-    else if (m[2] !== undefined) out.push(Number(m[2]));
-    else if (m[3] !== undefined) out.push(m[3]);
-    else if (m[4] !== undefined) out.push({ name: m[4] });
-  }
-  return out;
-}
-
-/** Renders segments back to the path notation. */
-export function formatPath(segments: readonly Segment[]): string {
-  let out = "";
-  for (const s of segments) {
-    if (typeof s === "number") out += `[${s}]`;
-    else if (typeof s === "object") out += `[${s.name}]`;
-    else if (/^[\w\-/$]+$/.test(s)) out += out === "" ? s : `.${s}`;
-    else out += `[${JSON.stringify(s)}]`;
-  }
-  return out;
-}
+import type { Segment } from "./field_path.ts";
+import type { Position } from "./text_position.ts";
 
 export interface Located {
-  /** The deepest node reached along the path. */
+  /** The deepest node reached along the path: a value, or the key of an empty value. */
   node: Node;
   /** How many segments were matched (all of them when the whole path exists). */
   depth: number;
+  /** The key of the last map entry matched on the way, if any. */
+  key?: Node;
 }
 
-/** The node at `path`, or the deepest node on the way there. */
+/** The node at `path`, or the deepest node on the way there; null without a root. */
 export function locate(root: Node | null | undefined, path: readonly Segment[]): Located | null {
   if (!root) return null;
   let node: Node = root;
+  let key: Node | undefined;
   let depth = 0;
   for (const seg of path) {
     let next: unknown;
+    let nextKey: Node | undefined;
     if (isMap(node) && typeof seg === "string") {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === seg);
-      // Point at the value; fall back to the key when the value is empty.
+      // Point at the value; at the key when the value is empty (`field:` with nothing after).
       next = pair ? (pair.value ?? pair.key) : undefined;
+      nextKey = pair && isScalar(pair.key) ? pair.key : undefined;
     } else if (isSeq(node) && typeof seg === "number") {
       next = node.items[seg];
     } else if (isSeq(node) && typeof seg === "object") {
@@ -57,9 +36,10 @@ export function locate(root: Node | null | undefined, path: readonly Segment[]):
     }
     if (!next || typeof next !== "object") break;
     node = next as Node;
+    if (nextKey) key = nextKey;
     depth++;
   }
-  return { node, depth };
+  return { node, depth, ...(key ? { key } : {}) };
 }
 
 /** The key node of the last segment when it is a map key (findings read better on keys). */
@@ -70,11 +50,6 @@ export function keyNode(root: Node | null | undefined, path: readonly Segment[])
   if (!parent || parent.depth !== path.length - 1 || !isMap(parent.node)) return null;
   const pair = parent.node.items.find((p) => isScalar(p.key) && String(p.key.value) === last);
   return pair && isScalar(pair.key) ? pair.key : null;
-}
-
-export interface Position {
-  line: number;
-  column: number;
 }
 
 export function positionOf(node: Node | null | undefined, lc: LineCounter): Position {
@@ -135,6 +110,35 @@ export function positionInDoc(
 }
 
 /**
+ * Position of the value at `path` in a document (its key when the value is empty); for a path
+ * that does not exist, the key of the deepest entry on the way (where the field would go).
+ */
+export function valuePosition(
+  doc: Document.Parsed,
+  lc: LineCounter,
+  path: readonly Segment[],
+): Position {
+  const at = locate(doc.contents, path);
+  if (!at) return { line: 1, column: 1 };
+  const found = at.depth === path.length;
+  return positionOf(found ? at.node : (at.key ?? at.node), lc);
+}
+
+/**
+ * Position of the key `key` of the map at `path` (an unknown key); the map's position when it is
+ * not there.
+ */
+export function keyPosition(
+  doc: Document.Parsed,
+  lc: LineCounter,
+  path: readonly Segment[],
+  key: string,
+): Position {
+  const pair = keyNode(doc.contents, [...path, key]);
+  return pair ? positionOf(pair, lc) : valuePosition(doc, lc, path);
+}
+
+/**
  * The path of the field written on `line` of a document: the key on that line, or the deepest
  * map entry or list item spanning it; null when the line is outside the document's contents.
  */
@@ -166,28 +170,4 @@ export function pathAtLine(doc: Document.Parsed, lc: LineCounter, line: number):
       node = node.items[i];
     } else return path;
   }
-}
-
-/** 1-based line and column of a UTF-16 offset. */
-export function lineColumn(text: string, offset: number): Position {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < Math.min(offset, text.length); i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, column: offset - start + 1 };
-}
-
-/** The first line of `text` that contains `needle` (1-based), with its column; null if none. */
-export function findLine(text: string, needle: string | RegExp): Position | null {
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const idx = typeof needle === "string" ? line.indexOf(needle) : line.search(needle);
-    if (idx >= 0) return { line: i + 1, column: idx + 1 };
-  }
-  return null;
 }

@@ -6,14 +6,13 @@ import { stringify } from "yaml";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  type Cluster,
   CLUSTER_LABEL,
   type ClusterSpec,
   type GrafanaIni,
-  mergeConfig,
   REPLICA_LABEL,
   type ThanosAuth,
 } from "../model/cluster.ts";
+import { type Cluster, mergeConfig } from "../model/merged_cluster.ts";
 import { BASE_DIR } from "../model/paths.ts";
 import { imageRef, type Versions } from "../model/versions.ts";
 import { parseIni, renderIni } from "./ini.ts";
@@ -23,7 +22,7 @@ import {
   renderRuleSets,
   type RuleTemplate,
   TEMPLATE_SUFFIX,
-} from "../rules/render.ts";
+} from "../rules/templates.ts";
 import { ruleParamValues } from "../model/rule_params.ts";
 import { componentResources, ruleSetsFor } from "../model/components.ts";
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES } from "../render/sync_waves.ts";
@@ -335,11 +334,12 @@ export function thanosAuthAnnotations(auth: ThanosAuth): Record<string, string> 
   return { [INGRESS_AUTH.unauthenticated]: auth.unauthenticated ?? "" };
 }
 
-/** The HTTP port of each Service the ingress routes to. */
-const INGRESS_BACKENDS = {
-  grafana: { service: "grafana", port: 3000 },
-  "thanos-query": { service: "thanos-query", port: 10902 },
-} as const;
+/**
+ * The Services the ingress routes to, each to its port named `http`: the Ingress names the
+ * Service's port and the NetworkPolicy the pods' (the numbers are base/'s alone).
+ */
+const INGRESS_BACKENDS = ["grafana", "thanos-query"] as const;
+const HTTP_PORT = "http";
 
 /**
  * The cluster's Ingresses, whole (every value of theirs is the cluster's): Grafana, and Thanos
@@ -355,7 +355,7 @@ export function ingressObjects(cluster: Cluster): Record<string, unknown>[] {
     "app.kubernetes.io/part-of": "monitoring",
   });
   const one = (
-    name: keyof typeof INGRESS_BACKENDS,
+    name: typeof INGRESS_BACKENDS[number],
     host: string,
     extra: Record<string, string>,
   ) => ({
@@ -382,14 +382,14 @@ export function ingressObjects(cluster: Cluster): Record<string, unknown>[] {
             path: "/",
             pathType: "Prefix",
             backend: {
-              service: { name: INGRESS_BACKENDS[name].service, port: { name: "http" } },
+              service: { name, port: { name: HTTP_PORT } },
             },
           }],
         },
       }],
     },
   });
-  const fromController = (name: keyof typeof INGRESS_BACKENDS) => ({
+  const fromController = (name: typeof INGRESS_BACKENDS[number]) => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
     metadata: {
@@ -408,7 +408,7 @@ export function ingressObjects(cluster: Cluster): Record<string, unknown>[] {
             matchLabels: { "kubernetes.io/metadata.name": ingress.controllerNamespace },
           },
         }],
-        ports: [{ port: INGRESS_BACKENDS[name].port, protocol: "TCP" }],
+        ports: [{ port: HTTP_PORT, protocol: "TCP" }],
       }],
     },
   });

@@ -1,5 +1,5 @@
 import { deepEqual as assertEquals } from "node:assert/strict";
-import { metricNames, vectorSelectors } from "./promql_metrics.ts";
+import { metricNames, rangeArguments, stringValue, vectorSelectors } from "./promql_syntax.ts";
 
 Deno.test("metricNames() finds selected metrics and skips functions, labels and keywords", () => {
   assertEquals(
@@ -44,4 +44,31 @@ Deno.test("vectorSelectors() gives each selector as written, once, without range
   assertEquals(vectorSelectors('label_replace(ALERTS{a="}"}, "x", "$1", "y", "(.*)") > 0'), [
     { text: 'ALERTS{a="}"}', name: "ALERTS" },
   ]);
+});
+
+Deno.test("metricNames() reads quoted metric names and quoted __name__ matchers", () => {
+  assertEquals(metricNames('{"http.requests", job="a"} + {"__name__"="b\\"c"} + {__name__=~"x"}'), [
+    "http.requests",
+    'b"c',
+  ]);
+});
+
+Deno.test("rangeArguments() finds ranges given to functions, through offset and @, not subqueries", () => {
+  const expr = 'sum(rate(x{a="[1s]"}[30s])) + max_over_time(rate(y[1m] offset 1h)[1h:5m]) + ' +
+    "increase(z[2m] @ 100) + count((w[5m]))";
+  assertEquals(
+    rangeArguments(expr).map(({ fn, range, from, to }) => [fn, range, expr.slice(from, to)]),
+    [
+      ["rate", "30s", "30s"],
+      ["rate", "1m", "1m"],
+      ["increase", "2m", "2m"],
+    ],
+  );
+});
+
+Deno.test("stringValue() reads each kind of PromQL string literal", () => {
+  assertEquals(stringValue('"a\\"b\\n"'), 'a"b\n');
+  assertEquals(stringValue("'it\\'s'"), "it's");
+  assertEquals(stringValue("`raw\\n`"), "raw\\n");
+  assertEquals(stringValue('"\\u00e9\\x41"'), "\u00e9A");
 });

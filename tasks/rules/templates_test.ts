@@ -10,7 +10,7 @@ import {
   runbookUrl,
   templatePlaceholders,
   withRunbookUrls,
-} from "./render.ts";
+} from "./templates.ts";
 
 const TEMPLATE = `groups:
   - name: disk
@@ -86,11 +86,11 @@ Deno.test("parseRuleFile() gives the field and line of a rule that is not one", 
   const text = "groups:\n  - name: a\n    rules:\n      - alert: A\n        expr: up\n" +
     "        for: soon\n";
   assert.throws(() => parseRuleFile(text, "r.yaml"), {
-    message: "r.yaml:6: groups.0.rules.0.for: a Prometheus duration such as 0s, 5m or 1h30m",
+    message: "r.yaml:6: groups[0].rules[0].for: a Prometheus duration such as 0s, 5m or 1h30m",
   });
   assert.throws(
     () => parseRuleFile("groups:\n  - name: a\n    rules:\n      - expr: up\n", "r.yaml"),
-    { message: "r.yaml:4: groups.0.rules.0: a rule has exactly one of alert or record" },
+    { message: "r.yaml:4: groups[0].rules[0]: a rule has exactly one of alert or record" },
   );
 });
 
@@ -125,7 +125,7 @@ Deno.test("ruleFileText() heads the file with its source and round-trips the gro
   const text = ruleFileText(set);
   assert.equal(
     text.split("\n")[0],
-    "# generated from base/rules/disk.rules.yaml by tasks/rules/render.ts; do not edit",
+    "# generated from base/rules/disk.rules.yaml by tasks/rules/templates.ts; do not edit",
   );
   assert.deepEqual(parseRuleFile(text, "t"), set.groups);
 });
