@@ -68,11 +68,16 @@ Deno.test("the local cluster survives a replica, a peer and a sidecar going down
     const selector = `up{job="${nodeJob}"}`;
     const recent = `${selector}[${(6 * interval) / 1000}s]`;
     // Enough history on both replicas to see which one deduplication follows.
+    let seen = "no answer yet";
     const [raw, dedup] = await waitFor("three samples from each replica", 120_000, async () => {
       const raw = await thanos.query<RangeSeries>(recent, { dedup: false });
       const dedup = await thanos.query<RangeSeries>(recent, { dedup: true });
+      seen = `${raw.result.map((s) => `${s.metric[R]}: ${s.values.length}`).join(", ") || "none"}` +
+        ` (dedup: ${dedup.result.length} series; warnings: ${raw.warnings.join("; ") || "none"})`;
       const enough = raw.result.length === 2 && raw.result.every((s) => s.values.length >= 3);
       return enough && dedup.result.length === 1 ? [raw, dedup] as const : undefined;
+    }).catch((e) => {
+      throw new Error(`${e.message}; last seen: ${seen}`);
     });
     const last = timestamps(dedup.result[0] as RangeSeries).at(-1);
     const followed = raw.result.find((s) => timestamps(s).includes(last as number))?.metric[R] ??
