@@ -124,6 +124,9 @@ export function apiserverArgs(
     "--anonymous-auth=false",
     "--allow-privileged=true",
     "--profiling=false",
+    // One node and a few hundred objects: lists and watches served straight from etcd cost
+    // nothing measurable here, and the watch cache held about 100 MiB of the apiserver's RSS.
+    "--watch-cache=false",
     "--v=1",
   ];
 }
@@ -234,6 +237,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     name: "kube-apiserver",
     cmd: toolPath("kube-apiserver"),
     args: apiserverArgs(pki, net, { apiserver, etcd }),
+    // A soft limit above its live heap (about 190 MB without the watch cache): the runtime gives
+    // back what start-up took instead of keeping it. Both together: RSS 550 → 360 MiB, at 60
+    // collections in its first 2 minutes (a 256 MiB limit with the cache on made it 840).
+    env: { GOMEMLIMIT: "300MiB" },
     ready: answersOk(admin, "/readyz"),
   });
   await supervisor.waitReady(opts.readyTimeoutMs ?? 90_000, ["kube-apiserver"]);
