@@ -3,6 +3,7 @@
  * edit of an overlay and a cluster change committed without generate both show up here, with
  * the first differing line and the command that fixes it.
  */
+import { diffLines } from "../diff/line_diff.ts";
 import { fileFinding, type Finding } from "../model/finding.ts";
 import type { ClusterSpot } from "./cluster_values.ts";
 
@@ -30,40 +31,19 @@ export function firstHunk(
   actual: string,
 ): { expectedLine: number; expected: string[]; actualLine: number; actual: string[] } | null {
   if (expected === actual) return null;
-  const e = expected.split("\n");
-  const a = actual.split("\n");
-  let start = 0;
-  while (start < e.length && start < a.length && e[start] === a[start]) start++;
-  let endE = e.length;
-  let endA = a.length;
-  while (endE > start && endA > start && e[endE - 1] === a[endA - 1]) {
-    endE--;
-    endA--;
-  }
-  // Longest common subsequence of what is left (files are short: a table is cheap).
-  const n = endE - start;
-  const m = endA - start;
-  const lcs = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  const at = (i: number, j: number) => lcs[i]?.[j] ?? 0;
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      (lcs[i] as number[])[j] = e[start + i] === a[start + j]
-        ? 1 + at(i + 1, j + 1)
-        : Math.max(at(i + 1, j), at(i, j + 1));
-    }
-  }
+  const edits = diffLines(expected.split("\n"), actual.split("\n"));
+  const first = edits.findIndex((e) => e.op !== " ");
+  if (first < 0) return null;
+  // Lines before the hunk are the same on both sides.
   const hunk = {
-    expectedLine: start + 1,
+    expectedLine: first + 1,
     expected: [] as string[],
-    actualLine: start + 1,
+    actualLine: first + 1,
     actual: [] as string[],
   };
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && e[start + i] === a[start + j] && at(i, j) === 1 + at(i + 1, j + 1)) break;
-    if (j >= m || (i < n && at(i + 1, j) >= at(i, j + 1))) hunk.expected.push(e[start + i++] ?? "");
-    else hunk.actual.push(a[start + j++] ?? "");
+  for (const e of edits.slice(first)) {
+    if (e.op === " ") break;
+    (e.op === "-" ? hunk.expected : hunk.actual).push(e.line);
   }
   return hunk;
 }
