@@ -285,6 +285,8 @@ Deno.test("kustomizeBuild(base) has the thanos-sidecar Service select the Promet
   const podLabels = podLabelsOf(one(objects, "Prometheus", "k8s")) ?? {};
   const sidecar = one(objects, "Service", "thanos-sidecar");
   assert.equal(sidecar.spec.clusterIP, "None");
+  // A restarting replica stays listed; Thanos Query judges its store by asking it.
+  assert.equal(sidecar.spec.publishNotReadyAddresses, true);
   assert.ok(
     mapSelectorMatches(sidecar.spec.selector, podLabels),
     JSON.stringify(sidecar.spec.selector),

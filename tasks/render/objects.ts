@@ -333,6 +333,7 @@ export interface Service extends K8sObject {
   spec: {
     type?: string;
     clusterIP?: string;
+    publishNotReadyAddresses?: boolean;
     selector?: Record<string, string>;
     ports?: ServicePort[];
   };
